@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The YAML configuration, validated once at start. Every object is `.strict()` so a misspelt
+ * key is an error, not a silently ignored setting. Secrets appear only as `${ENV_VAR}` references.
+ */
+const cronExpression = z
+  .string()
+  .regex(/^\S+( \S+){4,5}$/, 'expected a cron expression with 5 or 6 fields (seconds optional)');
+
+export const logSchema = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level written. Env LOG_LEVEL overrides.'),
+    /** Human-readable lines on a terminal; JSON lines otherwise (the default for servers). */
+    pretty: z.boolean().default(false).describe('Human-readable lines on a terminal; JSON lines otherwise (the default for servers).'),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 in a container. Env HOST overrides.'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('TCP port (0: any free port). Env PORT overrides.'),
+    /** Largest request body accepted, in bytes (batch uploads have their own, larger limit). */
+    bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('Largest request body accepted, in bytes.'),
+    /** Trust X-Forwarded-* from a load balancer in front of the replicas. */
+    trustProxy: z.boolean().default(false).describe('Trust X-Forwarded-* from a load balancer in front of the replicas.'),
+    /** How long graceful shutdown waits for in-flight requests and jobs, in ms. */
+    shutdownTimeoutMs: z.number().int().positive().default(15_000).describe('How long graceful shutdown waits for in-flight requests and jobs, in ms.'),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    /** PostgreSQL URL (server mode). Empty: embedded PGlite in `dataDir`. */
+    url: z.string().optional().describe('PostgreSQL URL (server mode). Empty: embedded PGlite in dataDir. Env DATABASE_URL overrides.'),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('./data')
+      .describe('Embedded PGlite directory; relative to the working directory. Env DEALER_HUB_DATA_DIR overrides.'),
+    /** PostgreSQL schema (search_path) to work in. */
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional().describe('PostgreSQL schema (search_path) to work in.'),
+    poolSize: z.number().int().positive().max(200).default(10).describe('PostgreSQL connections per process.'),
+  })
+  .strict();
+
+export const redisSchema = z
+  .object({
+    /** Redis URL (server mode, BullMQ). Empty: the in-process job runner. */
+    url: z.string().optional().describe('Redis URL (server mode, BullMQ). Empty: the in-process job runner. Env REDIS_URL overrides.'),
+    /** Key prefix of every queue, so several deployments can share one Redis. */
+    prefix: z.string().min(1).default('dealer-hub').describe('Key prefix of every queue, so several deployments can share one Redis.'),
+  })
+  .strict();
+
+export const jobsSchema = z
+  .object({
+    /** Jobs one worker process runs at once, per queue. */
+    concurrency: z.number().int().positive().max(1000).default(5).describe('Jobs one worker process runs at once, per queue.'),
+    attempts: z.number().int().positive().max(100).default(5).describe('Tries per job before it lands in the failed set.'),
+    /** First retry delay in ms; doubles on each further attempt. */
+    backoffMs: z.number().int().nonnegative().default(1_000).describe('First retry delay in ms; doubles on each further attempt.'),
+    /** How long completed and failed jobs stay listable (and their ids deduplicate), in hours. */
+    keepHours: z.number().positive().default(24).describe('How long completed and failed jobs stay listable (and their ids deduplicate), in hours.'),
+  })
+  .strict();
+
+export const scheduleSchema = z
+  .object({
+    cron: cronExpression.describe('When to enqueue the job: 5 cron fields, or 6 with seconds first, e.g. "0 3 * * *".'),
+    /** Name of a registered job. */
+    job: z.string().min(1).describe('Name of a registered job, e.g. maintenance.analyze.'),
+    payload: z.record(z.string(), z.unknown()).default({}).describe("The job's payload, checked against the job's own schema."),
+    timezone: z.string().default('Asia/Shanghai').describe('IANA time zone the cron expression is read in.'),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/**
+ * Connectors: each entry names its `kind`; the kind's own options schema (src/connectors)
+ * validates the rest. Until a kind is registered, its options pass through unchecked.
+ */
+export const connectorSchema = z
+  .object({
+    kind: z.string().min(1).describe('Connector kind (sap, oracle-ebs, sql, http, edi, file, ...); its own options follow.'),
+    enabled: z.boolean().default(true),
+  })
+  .catchall(z.unknown());
+
+export const demoSchema = z
+  .object({
+    /** Load the demo data set into an empty store at start. */
+    enabled: z.boolean().default(false).describe('Load the demo data set into an empty store at start and accept the demo tokens.'),
+    /** Fixed demo tokens (code → token), accepted only while the demo is enabled. */
+    tokens: z
+      .object({
+        admin: z.string().min(16).optional(),
+        dealers: z.record(z.string(), z.string().min(16)).default({}),
+      })
+      .strict()
+      .default({ dealers: {} }),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    log: logSchema.default(logSchema.parse({})).describe('Logging (pino).'),
+    server: serverSchema.default(serverSchema.parse({})).describe('HTTP server: REST API, admin API, portal, health and metrics.'),
+    database: databaseSchema.default(databaseSchema.parse({})).describe('Canonical store: PostgreSQL when url is set, embedded PGlite otherwise.'),
+    redis: redisSchema.default(redisSchema.parse({})).describe('Job queues: BullMQ on Redis when url is set, in-process otherwise.'),
+    jobs: jobsSchema.default(jobsSchema.parse({})).describe('Defaults for every job: concurrency, retries, retention.'),
+    // Explicit A-Z rather than the /i flag: JSON Schema patterns carry no flags, so editors would reject upper case.
+    schedules: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/), scheduleSchema)
+      .default({})
+      .describe('Cron schedules by name; each tick enqueues a job once across all replicas.'),
+    connectors: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/), connectorSchema)
+      .default({})
+      .describe('External systems (ERP, WMS, TMS, EDI) by name. Put secrets in ${ENV_VAR} references.'),
+    demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type AppConfig = z.output<typeof configSchema>;
+export type ScheduleConfig = z.output<typeof scheduleSchema>;
