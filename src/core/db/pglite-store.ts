@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { beginStatement, withSerializationRetry, withTimeout, type Queryable, type QueryResult, type Store, type TxOptions } from './store.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { TEXT_PARSERS } from './type-parsers.js';
 
 export interface PgliteStoreOptions {
@@ -28,8 +29,18 @@ function wrap(db: PGlite | Transaction): Queryable {
  * transaction holds the database for its duration. fsync is off — not crash-durable.
  */
 export async function createPgliteStore(options: PgliteStoreOptions = {}): Promise<Store> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, parsers: TEXT_PARSERS });
+  let unlock = () => undefined as void;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir: options.dataDir, parsers: TEXT_PARSERS });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const root = wrap(db);
   let closed = false;
 
@@ -58,7 +69,11 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate, type Principal } from '../auth/tokens.js';
+import type { Store } from '../db/index.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type Audience = 'any' | 'dealer' | 'admin';
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new UnauthorizedError('missing Authorization header; send "Authorization: Bearer <token>"');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+/**
+ * Adds a hook to every route of the scope it is called in: the caller must present a valid
+ * token of the given audience. Dealer routes then read `request.principal.dealerId` and never
+ * a dealer id from the request, so one dealer cannot name another's data.
+ */
+export function requirePrincipal(scope: FastifyInstance, store: Store, audience: Audience): void {
+  scope.decorateRequest('principal', null);
+  scope.addHook('onRequest', async (request) => {
+    const principal = await authenticate(store, bearerToken(request));
+    if (!principal) throw new UnauthorizedError('unknown or revoked token');
+    if (audience === 'admin' && principal.kind !== 'admin') throw new ForbiddenError('this route needs an admin token');
+    if (audience === 'dealer' && principal.kind !== 'dealer') throw new ForbiddenError('this route needs a dealer token');
+    if (principal.kind === 'dealer' && principal.dealerStatus !== 'active') {
+      throw new ForbiddenError(`dealer ${principal.dealerCode} is ${principal.dealerStatus}`);
+    }
+    request.principal = principal;
+  });
+}
+
+export function dealerOf(request: FastifyRequest): Extract<Principal, { kind: 'dealer' }> {
+  const principal = request.principal;
+  if (principal?.kind !== 'dealer') throw new ForbiddenError('this route needs a dealer token');
+  return principal;
+}

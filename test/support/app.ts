@@ -1,0 +1,79 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../src/api/routes.js';
+import { issueToken } from '../../src/core/auth/tokens.js';
+import { configSchema } from '../../src/core/config/schema.js';
+import type { Store } from '../../src/core/db/index.js';
+import { createMetrics } from '../../src/core/http/metrics.js';
+import { buildServer } from '../../src/core/http/server.js';
+import { createJobRegistry, createInProcessRunner, type JobRunner } from '../../src/core/jobs/index.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createTestStore, type Driver, type TestStore } from './store.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  testStore: TestStore;
+  jobs: JobRunner;
+  tokens: { admin: string; d1: string; d2: string };
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Two dealers in different provinces, each with one ship-to: enough to test scoping. */
+export async function seedTwoDealers(store: Store): Promise<void> {
+  await store.query(`
+    INSERT INTO dealers (code, name, tier) VALUES ('T001', '测试经销商一', 'A'), ('T002', '测试经销商二', 'B');
+    INSERT INTO dealer_regions (dealer_id, region_code) SELECT id, CASE code WHEN 'T001' THEN '44' ELSE '33' END FROM dealers;
+    INSERT INTO ship_tos (dealer_id, code, name, address, region_code)
+      SELECT id, code || '-01', name || '仓', '地址 ' || code, CASE code WHEN 'T001' THEN '440305' ELSE '330106' END FROM dealers;`);
+}
+
+export async function createTestApp(
+  driver: Driver,
+  overrides: Record<string, unknown> = {},
+  givenStore?: TestStore,
+): Promise<TestApp> {
+  const testStore = givenStore ?? (await createTestStore(driver));
+  const { store } = testStore;
+  await seedTwoDealers(store);
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', pretty: false }, sink);
+  const config = configSchema.parse(overrides);
+  const jobs = createInProcessRunner({ registry: createJobRegistry([]), logger, defaults: config.jobs });
+  let shuttingDown = false;
+  const app = await buildServer(
+    { config, store, jobs, logger, metrics: createMetrics(), version: 'test', isShuttingDown: () => shuttingDown },
+    ROUTES,
+  );
+  const tokens = {
+    admin: (await issueToken(store, { kind: 'admin', label: 'test' })).token,
+    d1: (await issueToken(store, { kind: 'dealer', dealerCode: 'T001', label: 'test' })).token,
+    d2: (await issueToken(store, { kind: 'dealer', dealerCode: 'T002', label: 'test' })).token,
+  };
+  return {
+    app,
+    store,
+    testStore,
+    jobs,
+    tokens,
+    logs,
+    async close() {
+      shuttingDown = true;
+      await app.close();
+      await jobs.close();
+      await testStore.drop();
+    },
+  };
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
