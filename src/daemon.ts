@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { ROUTES } from './api/routes.js';
+import { syncDemoTokens } from './core/auth/tokens.js';
+import type { AppConfig } from './core/config/schema.js';
+import { openStore, type Store } from './core/db/index.js';
+import { migrate } from './core/db/migrate.js';
+import { buildServer } from './core/http/server.js';
+import { createMetrics } from './core/http/metrics.js';
+import { createJobRegistry, createJobRunner, type JobRunner } from './core/jobs/index.js';
+import type { Logger } from './core/logger.js';
+import { createScheduler, validateSchedules } from './core/scheduler/index.js';
+import { ConfigError } from './core/errors.js';
+import { VERSION } from './core/version.js';
+import { seedDemo } from './demo/seed.js';
+import { JOBS } from './jobs.js';
+
+export const ROLES = ['api', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface DaemonOptions {
+  config: AppConfig;
+  roles: readonly Role[];
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Daemon {
+  /** http://host:port when the api role runs. */
+  url: string | undefined;
+  mode: 'embedded' | 'server';
+  store: Store;
+  jobs: JobRunner;
+  app: FastifyInstance | undefined;
+  demoSeeded: boolean;
+  /** Graceful: stop accepting, finish in-flight requests and jobs, close pools. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the roles asked for. Each resource opened pushes its own closer, so a failure half-way
+ * (port taken, database down) closes what was opened before it, and stop() closes the rest.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config, roles, logger } = options;
+  const closers: Array<() => Promise<void>> = [];
+  let shuttingDown = false;
+  const stop = async () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    const mode = config.database.url ? 'server' : 'embedded';
+    const store = await openStore({ url: config.database.url, dataDir: config.database.dataDir, schema: config.database.schema, poolSize: config.database.poolSize });
+    closers.push(() => store.close());
+    logger.info({ mode, store: store.driver, dataDir: store.driver === 'pglite' ? config.database.dataDir : undefined }, 'store opened');
+    await migrate(store, logger);
+
+    let demoSeeded = false;
+    if (config.demo.enabled) {
+      const demo = await seedDemo(store, options.now?.() ?? new Date());
+      demoSeeded = demo.seeded;
+      if (demo.seeded) logger.info({ counts: demo.counts }, 'demo data loaded into the empty store');
+    }
+    await syncDemoTokens(store, config.demo.enabled, config.demo.tokens);
+
+    const registry = createJobRegistry(JOBS({ store, logger }));
+    const problems = validateSchedules(config.schedules, registry);
+    if (problems.length > 0) throw new ConfigError(`invalid schedules:\n  - ${problems.join('\n  - ')}`);
+
+    const metrics = createMetrics();
+    const jobs = createJobRunner({
+      registry,
+      logger,
+      defaults: config.jobs,
+      redisUrl: config.redis.url,
+      prefix: config.redis.prefix,
+      onEvent: (event) => metrics.observeJob(event),
+    });
+    closers.push(() => jobs.close());
+    if (roles.includes('worker')) await jobs.startWorkers();
+
+    if (roles.includes('scheduler')) {
+      const scheduler = createScheduler({ schedules: config.schedules, registry, runner: jobs, logger });
+      scheduler.start();
+      closers.push(() => scheduler.stop());
+    }
+
+    let app: FastifyInstance | undefined;
+    let url: string | undefined;
+    if (roles.includes('api')) {
+      app = await buildServer({ config, store, jobs, logger, metrics, version: VERSION, isShuttingDown: () => shuttingDown }, ROUTES);
+      const server = app;
+      closers.push(() => server.close());
+      await app.listen({ host: config.server.host, port: config.server.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.server.port;
+      url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+      logger.info({ url, roles }, `dealer-hub listening on ${url}`);
+    } else {
+      logger.info({ roles }, 'dealer-hub started without the api role');
+    }
+    return { url, mode, store, jobs, app, demoSeeded, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
