@@ -1,0 +1,5 @@
+export { createSqlConnector, sqlConnector, sqlStreamSpecs } from './connector.js';
+export { DIALECTS, pageQuery, type Dialect } from './dialects.js';
+export { ORACLE_SESSION_SQL, type QueryFn } from './drivers.js';
+export { createKeysetDouble, type KeysetDouble, type KeysetDoubleOptions } from './query-double.js';
+export { parseUrl, resolveSqlStreams, sqlOptionsSchema, sqlRetrySchema, type SqlDialectName, type SqlOptions, type SqlStream, type SqlStreamOptions } from './options.js';
