@@ -3,10 +3,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, DealerHubError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { loadConfig, resolveConfigPath } from './core/config/index.js';
+import { connectorRefinement } from './connectors/hub.js';
+import { CONNECTORS } from './connectors/registry.js';
 import { VERSION } from './core/version.js';
 import { runCheck } from './cli/check.js';
 import { runMigrate, runTokenCreate } from './cli/store-commands.js';
 import { runStart } from './cli/start.js';
+import { runSyncCommand } from './cli/sync.js';
 
 const USAGE = `dealer-hub ${VERSION} — integration hub and ERP sync daemon for dealer ordering
 
@@ -14,6 +17,7 @@ Usage:
   dealer-hub start   [--config FILE] [--roles api,worker,scheduler]   run the daemon (all roles by default)
   dealer-hub migrate [--config FILE]                                  apply database migrations and exit
   dealer-hub check   [--config FILE]                                  validate the config and reach every system
+  dealer-hub sync CONNECTOR STREAM [--config FILE]                    run one stream's sync now and report it
   dealer-hub token create (--dealer CODE | --admin) [--label TEXT] [--config FILE]
                                                                       print a new API token (shown once)
 Configuration: --config, else $DEALER_HUB_CONFIG, else config/demo.yaml.
@@ -42,14 +46,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const [command, subcommand] = positionals;
+  const [command, subcommand, third] = positionals;
   if (values.help || !command || command === 'help') {
     (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
 
   try {
-    const { config, file } = loadConfig(resolveConfigPath(values.config, process.env), process.env);
+    const { config, file } = loadConfig(resolveConfigPath(values.config, process.env), process.env, connectorRefinement(CONNECTORS));
     switch (command) {
       case 'start':
         return await runStart(config, file, values.roles);
@@ -57,6 +61,9 @@ export async function main(argv: string[]): Promise<number> {
         return await runMigrate(config);
       case 'check':
         return await runCheck(config, file);
+      case 'sync':
+        if (!subcommand || !third) break;
+        return await runSyncCommand(config, subcommand, third);
       case 'token':
         if (subcommand !== 'create') break;
         return await runTokenCreate(config, { dealer: values.dealer, admin: values.admin ?? false, label: values.label });

@@ -11,7 +11,9 @@ import type { Logger } from './core/logger.js';
 import { createScheduler, validateSchedules } from './core/scheduler/index.js';
 import { ConfigError } from './core/errors.js';
 import { VERSION } from './core/version.js';
-import { seedDemo } from './demo/seed.js';
+import { createConnectorHub, type ConnectorHub } from './connectors/hub.js';
+import { CONNECTORS } from './connectors/registry.js';
+import { loadDemoData } from './demo/load-demo.js';
 import { JOBS } from './jobs.js';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
@@ -30,6 +32,7 @@ export interface Daemon {
   mode: 'embedded' | 'server';
   store: Store;
   jobs: JobRunner;
+  connectors: ConnectorHub;
   app: FastifyInstance | undefined;
   demoSeeded: boolean;
   /** Graceful: stop accepting, finish in-flight requests and jobs, close pools. Idempotent. */
@@ -59,15 +62,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     logger.info({ mode, store: store.driver, dataDir: store.driver === 'pglite' ? config.database.dataDir : undefined }, 'store opened');
     await migrate(store, logger);
 
+    const connectors = createConnectorHub(config.connectors, CONNECTORS, { logger, now: options.now ?? (() => new Date()) });
+    closers.push(() => connectors.close());
+
     let demoSeeded = false;
     if (config.demo.enabled) {
-      const demo = await seedDemo(store, options.now?.() ?? new Date());
-      demoSeeded = demo.seeded;
-      if (demo.seeded) logger.info({ counts: demo.counts }, 'demo data loaded into the empty store');
+      const loaded = await loadDemoData(store, connectors, config.demo.connector, logger);
+      demoSeeded = loaded !== null;
+      if (loaded) logger.info({ streams: loaded.map((r) => `${r.stream}: ${r.counts.inserted}`) }, 'demo data loaded into the empty store');
     }
     await syncDemoTokens(store, config.demo.enabled, config.demo.tokens);
 
-    const registry = createJobRegistry(JOBS({ store, logger }));
+    const registry = createJobRegistry(JOBS({ store, logger, connectors }));
     const problems = validateSchedules(config.schedules, registry);
     if (problems.length > 0) throw new ConfigError(`invalid schedules:\n  - ${problems.join('\n  - ')}`);
 
@@ -92,7 +98,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (roles.includes('api')) {
-      app = await buildServer({ config, store, jobs, logger, metrics, version: VERSION, isShuttingDown: () => shuttingDown }, ROUTES);
+      app = await buildServer({ config, store, jobs, connectors, logger, metrics, version: VERSION, isShuttingDown: () => shuttingDown }, ROUTES);
       const server = app;
       closers.push(() => server.close());
       await app.listen({ host: config.server.host, port: config.server.port });
@@ -103,7 +109,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     } else {
       logger.info({ roles }, 'dealer-hub started without the api role');
     }
-    return { url, mode, store, jobs, app, demoSeeded, stop };
+    return { url, mode, store, jobs, connectors, app, demoSeeded, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,11 +1,37 @@
 import { z } from 'zod';
+import type { ConnectorHub } from './connectors/hub.js';
 import type { Store } from './core/db/index.js';
+import { DealerHubError, TransientError } from './core/errors.js';
 import { defineJob, type JobDefinition } from './core/jobs/index.js';
 import type { Logger } from './core/logger.js';
+import { runSync } from './core/sync/index.js';
 
 export interface JobDeps {
   store: Store;
   logger: Logger;
+  connectors: ConnectorHub;
+}
+
+/**
+ * Runs one stream's sync (scheduled from YAML, or queued by POST /admin/connectors/…/sync).
+ * A failed run is recorded either way; the job fails too, and is retried only when the cause
+ * was transient (network, timeouts) — a malformed file or a rejected query waits for a person.
+ */
+export function syncJob({ store, logger, connectors }: JobDeps) {
+  return defineJob({
+    name: 'sync',
+    payload: z.object({ connector: z.string().min(1), stream: z.string().min(1), trigger: z.string().default('schedule') }).strict(),
+    async handle({ connector, stream, trigger }, ctx) {
+      const target = connectors.stream(connector, stream);
+      const report = await runSync({ store, target, trigger, logger, signal: ctx.signal });
+      if (report.status === 'failed') {
+        const cause = report.cause;
+        if (cause instanceof DealerHubError && !(cause instanceof TransientError)) throw cause;
+        throw new TransientError(`sync ${connector}/${stream} failed: ${report.error}`, {}, { cause });
+      }
+      return { runId: report.runId, counts: report.counts };
+    },
+  });
 }
 
 /**
@@ -26,5 +52,5 @@ export function analyzeStoreJob({ store }: JobDeps) {
 
 /** Every job the daemon knows, in one explicit list (name → payload → handler). */
 export function JOBS(deps: JobDeps): JobDefinition<any>[] {
-  return [analyzeStoreJob(deps)];
+  return [syncJob(deps), analyzeStoreJob(deps)];
 }

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../core/http/server.js';
+import { adminConnectorRoutes } from './admin/connectors.js';
 import { adminDealerRoutes } from './admin/dealers.js';
 import { adminJobRoutes } from './admin/jobs.js';
 import { adminTokenRoutes } from './admin/tokens.js';
@@ -7,4 +8,4 @@ import { meRoutes } from './v1/me.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes];

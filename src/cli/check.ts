@@ -4,6 +4,8 @@ import type { Store } from '../core/db/index.js';
 import { createJobRegistry, createJobRunner } from '../core/jobs/index.js';
 import { createLogger } from '../core/logger.js';
 import { validateSchedules } from '../core/scheduler/index.js';
+import { createConnectorHub } from '../connectors/hub.js';
+import { CONNECTORS } from '../connectors/registry.js';
 import { JOBS } from '../jobs.js';
 import { withStore } from './store-commands.js';
 
@@ -40,8 +42,9 @@ export async function runCheck(config: AppConfig, file: string): Promise<number>
     ),
   );
 
-  // Job definitions only close over the store; validation never runs a handler.
-  const registry = createJobRegistry(JOBS({ store: storeForJobs as unknown as Store, logger }));
+  const connectors = createConnectorHub(config.connectors, CONNECTORS, { logger, now: () => new Date() });
+  // Job definitions only close over their deps; validation never runs a handler.
+  const registry = createJobRegistry(JOBS({ store: storeForJobs as unknown as Store, logger, connectors }));
   const problems = validateSchedules(config.schedules, registry);
   rows.push({ what: 'schedules', ok: problems.length === 0, detail: problems.length === 0 ? `${Object.keys(config.schedules).length} valid` : problems.join('; ') });
 
@@ -61,9 +64,12 @@ export async function runCheck(config: AppConfig, file: string): Promise<number>
   } else {
     rows.push({ what: 'jobs', ok: true, detail: 'in-process runner (no REDIS_URL)' });
   }
-  for (const name of Object.keys(config.connectors)) {
-    rows.push({ what: `connector ${name}`, ok: true, detail: `kind ${config.connectors[name]!.kind}: not checked yet (connectors arrive with issue 3)` });
+  for (const info of connectors.list()) {
+    const what = `connector ${info.name} (${info.kind})`;
+    if (!info.enabled) rows.push({ what, ok: true, detail: 'disabled' });
+    else rows.push({ what, ...(await connectors.check(info.name)) });
   }
+  await connectors.close();
 
   const width = Math.max(...rows.map((row) => row.what.length));
   for (const row of rows) process.stdout.write(`${row.ok ? 'OK  ' : 'FAIL'}  ${row.what.padEnd(width)}  ${row.detail}\n`);

@@ -1,10 +1,13 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempConfig, type CliRun } from '../support/cli.js';
 
 const ADMIN = 'dh_demo_admin_test_0123456789abcdef';
 const D001 = 'dh_demo_D001_test_0123456789abcdef';
+
+const DEMO_FILES = fileURLToPath(new URL('../../config/demo-data', import.meta.url));
 
 function embeddedConfig(): { file: string; dir: string } {
   const { dir } = tempConfig('');
@@ -12,6 +15,11 @@ function embeddedConfig(): { file: string; dir: string } {
 server: { port: 0, shutdownTimeoutMs: 10000 }
 database: { dataDir: ${JSON.stringify(join(dir, 'data'))} }
 log: { level: info }
+connectors:
+  demo-files:
+    kind: file
+    folder: ${JSON.stringify(DEMO_FILES)}
+    streams: { dealers: { pattern: dealers.csv, entity: dealers } }
 demo:
   enabled: true
   tokens: { admin: ${ADMIN}, dealers: { D001: ${D001} } }

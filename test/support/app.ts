@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../src/api/routes.js';
+import { createConnectorHub, type ConnectorHub } from '../../src/connectors/hub.js';
+import { CONNECTORS } from '../../src/connectors/registry.js';
 import { issueToken } from '../../src/core/auth/tokens.js';
 import { configSchema } from '../../src/core/config/schema.js';
 import type { Store } from '../../src/core/db/index.js';
@@ -8,6 +10,7 @@ import { createMetrics } from '../../src/core/http/metrics.js';
 import { buildServer } from '../../src/core/http/server.js';
 import { createJobRegistry, createInProcessRunner, type JobRunner } from '../../src/core/jobs/index.js';
 import { createLogger } from '../../src/core/logger.js';
+import { JOBS } from '../../src/jobs.js';
 import { createTestStore, type Driver, type TestStore } from './store.js';
 
 export interface TestApp {
@@ -15,6 +18,7 @@ export interface TestApp {
   store: Store;
   testStore: TestStore;
   jobs: JobRunner;
+  connectors: ConnectorHub;
   tokens: { admin: string; d1: string; d2: string };
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
@@ -47,10 +51,12 @@ export async function createTestApp(
   });
   const logger = createLogger({ level: 'info', pretty: false }, sink);
   const config = configSchema.parse(overrides);
-  const jobs = createInProcessRunner({ registry: createJobRegistry([]), logger, defaults: config.jobs });
+  const connectors = createConnectorHub(config.connectors, CONNECTORS, { logger, now: () => new Date() });
+  const jobs = createInProcessRunner({ registry: createJobRegistry(JOBS({ store, logger, connectors })), logger, defaults: config.jobs });
+  await jobs.startWorkers();
   let shuttingDown = false;
   const app = await buildServer(
-    { config, store, jobs, logger, metrics: createMetrics(), version: 'test', isShuttingDown: () => shuttingDown },
+    { config, store, jobs, connectors, logger, metrics: createMetrics(), version: 'test', isShuttingDown: () => shuttingDown },
     ROUTES,
   );
   const tokens = {
@@ -63,12 +69,14 @@ export async function createTestApp(
     store,
     testStore,
     jobs,
+    connectors,
     tokens,
     logs,
     async close() {
       shuttingDown = true;
       await app.close();
       await jobs.close();
+      await connectors.close();
       await testStore.drop();
     },
   };

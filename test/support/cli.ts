@@ -50,7 +50,14 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
           listeners.delete(check);
         };
         listeners.add(check);
-        void exited.then(() => setTimeout(check, 10));
+        // A process that exits without printing the pattern fails the wait at once, with its output.
+        void exited.then((code) =>
+          setTimeout(() => {
+            if (!listeners.has(check)) return;
+            cleanup();
+            reject(new Error(`exited with code ${code} before printing ${pattern}; output:\n${text}`));
+          }, 50),
+        );
         check();
       });
     },

@@ -8,6 +8,15 @@ import { formatProblem, sortProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type AppConfig } from './schema.js';
 import { positionAt } from './yaml-positions.js';
 import { configErrorMap, issuesToProblems } from './zod-issues.js';
+import type { z } from 'zod';
+
+/**
+ * Validation that needs knowledge this module must not import (each connector kind's options
+ * schema lives in src/connectors). Issues carry full config paths so they get file positions.
+ */
+export interface ConfigRefinement {
+  refine(config: AppConfig): readonly z.core.$ZodIssue[];
+}
 
 export interface LoadedConfig {
   /** Validated, defaults applied, normalised and deep-frozen. */
@@ -21,7 +30,7 @@ export interface LoadedConfig {
  * validate, default, freeze). This module is the only reader of the environment; callers
  * pass `env` (normally `process.env`). Throws ConfigError, listing every problem at once.
  */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv): LoadedConfig {
+export function loadConfig(file: string, env: NodeJS.ProcessEnv, refinement?: ConfigRefinement): LoadedConfig {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -35,7 +44,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv): LoadedConfig {
       { cause: error },
     );
   }
-  return { config: parseConfigText(text, displayName(absolute), env), file: absolute };
+  return { config: parseConfigText(text, displayName(absolute), env, refinement), file: absolute };
 }
 
 /**
@@ -45,7 +54,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv): LoadedConfig {
  * normalisation → deep freeze. A relative `database.dataDir` is resolved against the process
  * working directory (where the daemon was started, as with `npm start`), not against the file.
  */
-export function parseConfigText(text: string, fileLabel: string, env: NodeJS.ProcessEnv): AppConfig {
+export function parseConfigText(
+  text: string,
+  fileLabel: string,
+  env: NodeJS.ProcessEnv,
+  refinement?: ConfigRefinement,
+): AppConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -62,17 +76,16 @@ export function parseConfigText(text: string, fileLabel: string, env: NodeJS.Pro
 
   const parsed = configSchema.safeParse(data ?? raw, { error: configErrorMap });
   const problems: ConfigProblem[] = [...substitution.problems, ...overrides.problems];
-  if (!parsed.success) {
-    problems.push(
-      ...issuesToProblems(parsed.error.issues, {
-        doc,
-        lineCounter,
-        schema: configSchema,
-        sources: overrides.sources,
-        failedPaths: [...substitution.failedPaths, ...overrides.failedPaths],
-      }),
-    );
-  }
+  const issues = parsed.success ? (refinement?.refine(parsed.data) ?? []) : parsed.error.issues;
+  problems.push(
+    ...issuesToProblems(issues, {
+      doc,
+      lineCounter,
+      schema: configSchema,
+      sources: overrides.sources,
+      failedPaths: [...substitution.failedPaths, ...overrides.failedPaths],
+    }),
+  );
   if (problems.length > 0 || !parsed.success) fail(fileLabel, problems);
 
   return deepFreeze(normalise(parsed.data));

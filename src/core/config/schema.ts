@@ -84,6 +84,10 @@ export const connectorSchema = z
   .object({
     kind: z.string().min(1).describe('Connector kind (sap, oracle-ebs, sql, http, edi, file, ...); its own options follow.'),
     enabled: z.boolean().default(true),
+    mappings: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Per-stream mapping overrides (stream name → { fields, lookups }); merged over the default mapping.'),
   })
   .catchall(z.unknown());
 
@@ -91,6 +95,8 @@ export const demoSchema = z
   .object({
     /** Load the demo data set into an empty store at start. */
     enabled: z.boolean().default(false).describe('Load the demo data set into an empty store at start and accept the demo tokens.'),
+    /** The connector whose streams, synced in order, load the demo data. */
+    connector: z.string().default('demo-files').describe('Connector whose streams (in their listed order) load the demo data into an empty store.'),
     /** Fixed demo tokens (code → token), accepted only while the demo is enabled. */
     tokens: z
       .object({

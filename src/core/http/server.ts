@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ConnectorHub } from '../../connectors/hub.js';
 import type { AppConfig } from '../config/schema.js';
 import type { Store } from '../db/index.js';
 import type { JobRunner } from '../jobs/index.js';
@@ -19,6 +20,7 @@ export interface HttpDeps {
   config: AppConfig;
   store: Store;
   jobs: JobRunner;
+  connectors: ConnectorHub;
   logger: Logger;
   metrics: Metrics;
   version: string;
