@@ -35,6 +35,7 @@ export function connectorRefinement(registry: ConnectorRegistry): ConfigRefineme
     refine(config) {
       const issues: z.core.$ZodIssue[] = [];
       const custom = (path: PropertyKey[], message: string) => issues.push({ code: 'custom', path, message, input: undefined } as z.core.$ZodIssue);
+      const streamsOf = new Map<string, Set<string>>();
       for (const [name, entry] of Object.entries(config.connectors)) {
         const definition = registry.get(entry.kind);
         if (!definition) {
@@ -48,12 +49,26 @@ export function connectorRefinement(registry: ConnectorRegistry): ConfigRefineme
           continue;
         }
         const streams = new Set(definition.streams(parsed.data).map((stream) => stream.name));
+        streamsOf.set(name, streams);
         for (const [stream, override] of Object.entries(overrides)) {
           if (!streams.has(stream)) {
             custom(['connectors', name, 'mappings', stream], `no stream "${stream}" in this connector; it has ${[...streams].join(', ')}`);
             continue;
           }
           for (const error of validateMappingSpec(override, { partial: true }).errors) custom(['connectors', name, 'mappings', stream], error);
+        }
+      }
+      // A scheduled sync must name a connector and stream that exist, or it would fail every tick.
+      for (const [name, schedule] of Object.entries(config.schedules)) {
+        if (schedule.job !== 'sync') continue;
+        const { connector, stream } = schedule.payload as { connector?: unknown; stream?: unknown };
+        const streams = typeof connector === 'string' ? streamsOf.get(connector) : undefined;
+        if (!streams) {
+          if (typeof connector !== 'string' || !(connector in config.connectors)) {
+            custom(['schedules', name, 'payload', 'connector'], `no connector named ${JSON.stringify(connector)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
+          }
+        } else if (typeof stream !== 'string' || !streams.has(stream)) {
+          custom(['schedules', name, 'payload', 'stream'], `connector ${connector} has no stream ${JSON.stringify(stream)}; it has ${[...streams].join(', ')}`);
         }
       }
       return issues;

@@ -73,4 +73,19 @@ describe('connector options in the config file', () => {
     expect(parse(yaml)).toThrow(/site\.yaml:3:\d+ connectors\.erp\.kind: unknown connector kind "sapp"/);
     expect(parse(yaml)).toThrow(/connectors\.files\.mappings\.regoins: no stream "regoins"/);
   });
+
+  it('rejects a scheduled sync of a stream that does not exist', () => {
+    const yaml = [
+      'connectors:',
+      '  files:',
+      '    kind: file',
+      `    folder: ${folder}`,
+      '    streams: { regions: { pattern: "r.csv", entity: regions } }',
+      'schedules:',
+      '  hourly: { cron: "0 * * * *", job: sync, payload: { connector: files, stream: region } }',
+      '  other: { cron: "0 * * * *", job: sync, payload: { connector: nope, stream: x } }',
+    ].join('\n');
+    expect(parse(yaml)).toThrow(/site\.yaml:7:\d+ schedules\.hourly\.payload\.stream: connector files has no stream "region"; it has regions/);
+    expect(parse(yaml)).toThrow(/schedules\.other\.payload\.connector: no connector named "nope"/);
+  });
 });

@@ -1,0 +1,11 @@
+/** `npm run bench`: every benchmark, one after another; each writes bench/results/<name>.json. */
+import { benchSync } from './sync.js';
+
+const benches: Record<string, () => Promise<Record<string, unknown> | null>> = { sync: benchSync };
+const only = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  const result = await bench();
+  if (result) console.log(JSON.stringify(result, null, 2));
+}
