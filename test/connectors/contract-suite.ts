@@ -4,8 +4,9 @@
  * that `stream` has at least `minRecords` records over at least two pages.
  */
 import { expect, it } from 'vitest';
-import type { ConnectorDefinition, ConnectorInstance, Cursor, Page } from '../../src/connectors/contract.js';
+import type { ConnectorDefinition, ConnectorInstance } from '../../src/connectors/contract.js';
 import { applyMapping } from '../../src/mappings/index.js';
+import { readAll } from '../support/read.js';
 
 export interface ContractCase<Options> {
   definition: ConnectorDefinition<Options>;
@@ -20,14 +21,6 @@ export interface ContractCase<Options> {
   invalidOptions?: { options: unknown; message: RegExp };
 }
 
-async function readAll(instance: ConnectorInstance, stream: string, cursor: Cursor | null, signal = new AbortController().signal): Promise<Page[]> {
-  const pages: Page[] = [];
-  for await (const page of instance.read(stream, cursor, signal)) {
-    pages.push(page);
-    if (pages.length > 10_000) throw new Error('read() never finished');
-  }
-  return pages;
-}
 
 export function connectorContract<Options>(c: ContractCase<Options>): void {
   const parse = () => c.definition.optionsSchema.parse(c.options);

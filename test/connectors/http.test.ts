@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectorInstance, Cursor, Page } from '../../src/connectors/contract.js';
+import type { ConnectorInstance, Page } from '../../src/connectors/contract.js';
 import { linkNext } from '../../src/connectors/http/pagination.js';
 import { selectRecords, selectScalar } from '../../src/connectors/http/json-path.js';
 import { createHttpConnector, httpConnector, httpOptionsSchema, type HttpOptions } from '../../src/connectors/http/index.js';
@@ -16,6 +16,7 @@ import { canonicalSchemas } from '../../src/core/sync/canonical.js';
 import { applyMapping } from '../../src/mappings/index.js';
 import { connectorContract } from './contract-suite.js';
 import { SECRET, serve, wms } from '../fixtures/http/fake-wms.js';
+import { failure, readAll } from '../support/read.js';
 
 const deps = { logger: createLogger({ level: 'silent', pretty: false }), now: () => new Date('2024-05-02T00:00:00Z') };
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/http/${name}`, import.meta.url), 'utf8'));
@@ -88,19 +89,6 @@ const parse = (raw: unknown) => httpOptionsSchema.parse(raw) as HttpOptions;
 const waits: number[] = [];
 const open = (raw: unknown): ConnectorInstance => createHttpConnector(parse(raw), deps, { sleep: async (ms) => void waits.push(ms) });
 
-async function readAll(instance: ConnectorInstance, stream: string, cursor: Cursor | null = null): Promise<Page[]> {
-  const pages: Page[] = [];
-  for await (const page of instance.read(stream, cursor, new AbortController().signal)) pages.push(page);
-  return pages;
-}
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 const ids = (pages: Page[]) => pages.map((p) => p.records.map((r) => r.id));
 
 // ---- tests ------------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectorInstance, Cursor, Page, SourceRecord } from '../../src/connectors/contract.js';
+import type { SourceRecord } from '../../src/connectors/contract.js';
 import { createSapConnector, SAP_STREAMS, sapConnector, sapOptionsSchema, type SapOptions } from '../../src/connectors/sap/index.js';
 import { ConfigError, TransientError, UpstreamRejectedError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { canonicalSchemas } from '../../src/core/sync/canonical.js';
 import { applyMapping } from '../../src/mappings/index.js';
 import { connectorContract } from './contract-suite.js';
+import { failure, readAll } from '../support/read.js';
 
 const ORIGIN = 'https://s4.example.com';
 const ROOT = '/sap/opu/odata/sap';
@@ -30,19 +31,6 @@ const raw = {
 };
 const options = (overrides: Record<string, unknown> = {}): SapOptions => sapOptionsSchema.parse({ ...raw, ...overrides });
 
-async function readAll(instance: ConnectorInstance, stream: string, cursor: Cursor | null = null): Promise<Page[]> {
-  const pages: Page[] = [];
-  for await (const page of instance.read(stream, cursor, new AbortController().signal)) pages.push(page);
-  return pages;
-}
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 const serviceDocument = { d: { EntitySets: ['A_Product', 'A_MatlStkInAcctMod', 'A_BusinessPartner'] } };
 const stockPath = `${ROOT}/API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod`;

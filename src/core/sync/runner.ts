@@ -65,7 +65,7 @@ interface StateRow {
  * nothing. A completed snapshot then marks rows it no longer reports as gone.
  */
 export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
-  const { store, target, logger } = options;
+  const { store, target } = options;
   const { connector, spec } = target;
   const scopeKey = `${connector}/${spec.name}`;
   if (runningHere.has(scopeKey)) throw new ConflictError(`a sync of ${scopeKey} is already running`, { connector, stream: spec.name });
