@@ -1,0 +1,61 @@
+/**
+ * Order lifecycle. Every state change goes through `assertTransition` so an illegal move is a
+ * 409, never a silent overwrite.
+ */
+import { ConflictError } from '../core/errors.js';
+
+export const ORDER_STATUSES = [
+  'submitted',
+  'approved',
+  'held',
+  'rejected',
+  'released',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** States from which an order can still be cancelled. Shipped goods are a return, not a cancel. */
+export const OPEN_STATUSES: readonly OrderStatus[] = Object.freeze(['submitted', 'approved', 'held', 'released', 'confirmed']);
+
+const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  submitted: ['approved', 'held', 'cancelled'],
+  held: ['approved', 'rejected', 'cancelled'],
+  approved: ['released', 'cancelled'],
+  released: ['confirmed', 'cancelled'],
+  confirmed: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export function isOrderStatus(value: string): value is OrderStatus {
+  return (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+export function isOpenStatus(status: OrderStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return isOrderStatus(from) && (NEXT[from]?.includes(to) ?? false);
+}
+
+/** Throws ConflictError naming both states when `from → to` is not a legal move. */
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) {
+    throw new ConflictError(`An order cannot move from '${from}' to '${to}'`, { code: 'illegal_transition', from, to });
+  }
+}
+
+/**
+ * Whether entering `status` gives the order's reserved stock back to ATP. Shipping consumes the
+ * reservation (stock leaves on-hand), which is not a release.
+ */
+export function releasesReservation(status: OrderStatus): boolean {
+  return status === 'cancelled' || status === 'rejected';
+}
