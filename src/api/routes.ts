@@ -5,7 +5,8 @@ import { adminJobRoutes } from './admin/jobs.js';
 import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
 import { meRoutes } from './v1/me.js';
+import { orderRoutes } from './v1/orders.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes];

@@ -91,6 +91,18 @@ export const connectorSchema = z
   })
   .catchall(z.unknown());
 
+export const orderingSchema = z
+  .object({
+    /** Dates of expiry, validity and credit ageing are dates in this zone. */
+    timeZone: z.string().default('Asia/Shanghai').describe('IANA time zone whose calendar dates expiry, price validity and credit ageing use.'),
+    stockPolicy: z
+      .enum(['hold', 'backorder'])
+      .default('hold')
+      .describe('A line short of stock holds the whole order (hold), or the order proceeds with what is available (backorder).'),
+    overdueToleranceDays: z.number().int().min(0).default(30).describe('Overdue balances older than this many days hold every new order.'),
+  })
+  .strict();
+
 export const demoSchema = z
   .object({
     /** Load the demo data set into an empty store at start. */
@@ -125,6 +137,7 @@ export const configSchema = z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/), connectorSchema)
       .default({})
       .describe('External systems (ERP, WMS, TMS, EDI) by name. Put secrets in ${ENV_VAR} references.'),
+    ordering: orderingSchema.default(orderingSchema.parse({})).describe('Order review policy.'),
     demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
   })
   .strict();

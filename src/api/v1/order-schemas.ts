@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Limits that keep one request bounded; a chain store's big PO goes through the batch route. */
+export const MAX_LINES = 500;
+
+export const orderLine = z.object({
+  sku: z.string().trim().min(1).max(64),
+  qty: z.number().int('qty must be a whole number').positive('qty must be at least 1').max(1_000_000),
+});
+
+export const orderRequest = z
+  .object({
+    externalRef: z.string().trim().min(1).max(64).optional(),
+    shipTo: z.string().trim().min(1).max(64),
+    lines: z.array(orderLine).min(1, 'an order needs at least one line').max(MAX_LINES, `at most ${MAX_LINES} lines per order`),
+    couponCodes: z.array(z.string().max(64)).max(10).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();
+
+const finding = z.object({
+  rule: z.string(),
+  code: z.string(),
+  severity: z.enum(['hold', 'info']),
+  data: z.record(z.string(), z.unknown()),
+  message: z.object({ 'zh-CN': z.string(), en: z.string() }),
+});
+export const reviewView = z.object({ decision: z.enum(['approve', 'hold']), findings: z.array(finding) });
+const totals = z.object({ gross: z.string(), discount: z.string(), net: z.string(), currency: z.string() });
+
+export const orderView = z.object({
+  id: z.string(),
+  number: z.string(),
+  dealer: z.string(),
+  status: z.string(),
+  channel: z.string(),
+  externalRef: z.string().nullable(),
+  shipTo: z.object({ code: z.string(), regionCode: z.string() }),
+  review: reviewView.nullable(),
+  lines: z.array(
+    z.object({
+      lineNo: z.number(),
+      sku: z.string(),
+      name: z.string(),
+      qty: z.number(),
+      unitPrice: z.string(),
+      lineTotal: z.string(),
+      discount: z.string(),
+      net: z.string(),
+      warehouse: z.string().nullable(),
+      lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number(), status: z.string() })),
+    }),
+  ),
+  totals,
+  erpOrderNo: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  events: z
+    .array(z.object({ type: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), actor: z.string(), reasons: z.unknown(), message: z.string().nullable(), at: z.date() }))
+    .optional(),
+});
+
+export const orderSummary = orderView.omit({ lines: true, events: true });
+
+export const quoteView = z.object({
+  review: reviewView,
+  lines: z.array(
+    z.object({
+      lineNo: z.number(),
+      sku: z.string(),
+      qty: z.number(),
+      requestedQty: z.number(),
+      unitPrice: z.string(),
+      lineTotal: z.string(),
+      discount: z.string(),
+      net: z.string(),
+      available: z.number(),
+      warehouse: z.string().nullable(),
+      lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number() })),
+    }),
+  ),
+  totals,
+});

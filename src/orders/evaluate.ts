@@ -1,0 +1,51 @@
+/**
+ * The decision for an order, from facts, with no I/O: price → allocate (FEFO) → review. Used by
+ * quotes (without locks) and by order placement (on locked facts, inside the transaction).
+ */
+import { UserError } from '../core/errors.js';
+import { allocateLine, chooseWarehouse } from '../ordering/availability.js';
+import { priceOrder } from '../ordering/pricing.js';
+import { review } from '../ordering/review/index.js';
+import type { LineAvailability, OrderLineRequest, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
+import type { OrderFacts } from './facts.js';
+
+export interface Evaluation {
+  pricing: PricingResult;
+  availability: LineAvailability[];
+  review: ReviewResult;
+}
+
+export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, policy: ReviewPolicy, today: string): Evaluation {
+  const pricing = priceOrder(lines, { products: facts.products, prices: facts.prices, currency: facts.dealer.currency }, today);
+  if (pricing.problems.length > 0) {
+    const first = pricing.problems[0]!;
+    throw new UserError(first.message, { code: 'invalid_lines', problems: pricing.problems });
+  }
+  const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses);
+  // Pricing rejects a SKU listed twice, so lines never compete for the same lots and each can be
+  // allocated on its own, with its own product's minimum remaining shelf life.
+  const availability = pricing.lines.map((line) => {
+    const product = facts.products.get(line.sku);
+    const minRemainingDays = Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0);
+    return allocateLine({ lineNo: line.lineNo, sku: line.sku, qty: line.qty }, facts.lots, warehouses, { minRemainingDays, today });
+  });
+  const result = review(
+    {
+      lines: pricing.lines,
+      availability,
+      orderNet: pricing.totals.net,
+      currency: pricing.totals.currency,
+      credit: facts.credit,
+      shipTo: facts.shipTo,
+      authorisations: facts.authorisations,
+      policy,
+    },
+    today,
+  );
+  return { pricing, availability, review: result };
+}
+
+/** The calendar date in the business's time zone: expiry and validity are dates there. */
+export function businessDate(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

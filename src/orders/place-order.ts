@@ -1,0 +1,172 @@
+/**
+ * Placing an order: one transaction that decides and commits together — idempotency and
+ * duplicate-PO checks, locked facts, pricing, FEFO allocation, review, the order with its lines,
+ * reservations, audit events, and (when approved) the outbox row for the ERP hand-off.
+ */
+import { createHash } from 'node:crypto';
+import type { Queryable, Store } from '../core/db/index.js';
+import { ConflictError } from '../core/errors.js';
+import type { OrderLineRequest, ReviewPolicy } from '../ordering/types.js';
+import { businessDate, evaluateOrder, type Evaluation } from './evaluate.js';
+import { loadOrderFacts, type DealerRef } from './facts.js';
+import { getOrder, type OrderView } from './queries.js';
+
+export type Channel = 'portal' | 'api' | 'batch' | 'edi';
+
+export interface OrderRequest {
+  externalRef?: string | undefined;
+  shipTo: string;
+  lines: OrderLineRequest[];
+  note?: string | undefined;
+}
+
+export interface OrderingSettings {
+  timeZone: string;
+  policy: ReviewPolicy;
+}
+
+export interface PlaceOrderInput {
+  dealer: DealerRef;
+  channel: Channel;
+  request: OrderRequest;
+  idempotencyKey?: string | undefined;
+  actor: string;
+  now: Date;
+}
+
+export interface PlacedOrder {
+  order: OrderView;
+  /** true when an earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+/** A stable digest of what was asked, so a replayed key with a different body is caught. */
+export function requestHash(request: OrderRequest): string {
+  const canonical = { externalRef: request.externalRef ?? null, shipTo: request.shipTo, note: request.note ?? null, lines: request.lines.map((l) => [l.sku, l.qty]) };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/** Price and review without committing anything (carts, portal previews). */
+export async function quoteOrder(store: Store, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date): Promise<Evaluation> {
+  const skus = request.lines.map((line) => line.sku);
+  const facts = await loadOrderFacts(store, dealer, request.shipTo, skus, { lock: false });
+  return evaluateOrder(request.lines, facts, settings.policy, businessDate(now, settings.timeZone));
+}
+
+export async function placeOrder(store: Store, input: PlaceOrderInput, settings: OrderingSettings): Promise<PlacedOrder> {
+  const { dealer, request } = input;
+  const hash = requestHash(request);
+  const orderId = await store.tx(async (q) => {
+    const earlier = await findEarlier(q, dealer, input.idempotencyKey, request.externalRef, hash);
+    if (earlier) return { id: earlier, replayed: true };
+    const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((l) => l.sku), { lock: true });
+    const evaluation = evaluateOrder(request.lines, facts, settings.policy, businessDate(input.now, settings.timeZone));
+    const id = await writeOrder(q, input, facts.shipTo.id, facts.products, evaluation, hash);
+    return { id, replayed: false };
+  });
+  const order = await getOrder(store, dealer.dealerId, orderId.id);
+  return { order: order!, replayed: orderId.replayed };
+}
+
+async function findEarlier(q: Queryable, dealer: DealerRef, key: string | undefined, externalRef: string | undefined, hash: string): Promise<string | undefined> {
+  if (key) {
+    const { rows } = await q.query<{ id: string; number: string; request_hash: string }>(
+      'SELECT id, number, request_hash FROM orders WHERE dealer_id = $1 AND idempotency_key = $2',
+      [dealer.dealerId, key],
+    );
+    const row = rows[0];
+    if (row && row.request_hash !== hash) {
+      throw new ConflictError(`Idempotency-Key ${key} was already used for order ${row.number} with a different request`, { order: row.number });
+    }
+    if (row) return row.id;
+  }
+  if (externalRef) {
+    const { rows } = await q.query<{ number: string; channel: string }>(
+      `SELECT number, channel FROM orders WHERE dealer_id = $1 AND external_ref = $2 AND status <> 'cancelled'`,
+      [dealer.dealerId, externalRef],
+    );
+    const row = rows[0];
+    if (row) {
+      throw new ConflictError(`purchase order ${externalRef} was already placed as order ${row.number} (channel ${row.channel})`, {
+        code: 'duplicate_po',
+        order: row.number,
+      });
+    }
+  }
+  return undefined;
+}
+
+async function writeOrder(
+  q: Queryable,
+  input: PlaceOrderInput,
+  shipToId: number,
+  products: Map<string, { id: number }>,
+  evaluation: Evaluation,
+  hash: string,
+): Promise<string> {
+  const { pricing, availability, review } = evaluation;
+  const status = review.decision === 'approve' ? 'approved' : 'held';
+  const { rows } = await q.query<{ id: string; number: string }>(
+    `INSERT INTO orders (number, dealer_id, channel, external_ref, idempotency_key, request_hash, ship_to_id, status, currency, gross, discount, net, review, note)
+     VALUES ('DH' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('order_number_seq')::text, 7, '0'),
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
+     RETURNING id, number`,
+    [
+      input.dealer.dealerId, input.channel, input.request.externalRef ?? null, input.idempotencyKey ?? null, hash, shipToId, status,
+      pricing.totals.currency, pricing.totals.gross, pricing.totals.discount, pricing.totals.net, JSON.stringify(review), input.request.note ?? null,
+    ],
+  );
+  const order = rows[0]!;
+  const lines = pricing.lines.map((line) => {
+    const lineAvailability = availability.find((a) => a.lineNo === line.lineNo);
+    return { ...line, productId: products.get(line.sku)!.id, warehouseCode: lineAvailability?.warehouseCode ?? null };
+  });
+  await q.query(
+    `INSERT INTO order_lines (order_id, line_no, product_id, warehouse_id, qty, unit_price, gross, discount, net)
+     SELECT $1, x.line_no, x.product_id, w.id, x.qty, x.unit_price, x.gross, x.discount, x.net
+       FROM json_to_recordset($2::json) AS x(line_no int, product_id bigint, warehouse_code text, qty int, unit_price numeric, gross numeric, discount numeric, net numeric)
+       LEFT JOIN warehouses w ON w.code = x.warehouse_code`,
+    [order.id, JSON.stringify(lines.map((l) => ({ line_no: l.lineNo, product_id: l.productId, warehouse_code: l.warehouseCode, qty: l.qty, unit_price: l.unitPrice, gross: l.gross, discount: l.discount, net: l.net })))],
+  );
+  if (status === 'approved') await reserve(q, order.id, availability);
+  await q.query(
+    `INSERT INTO order_events (order_id, type, from_status, to_status, actor, reasons, message)
+     VALUES ($1, 'submitted', NULL, 'submitted', $2, '[]', $3), ($1, 'reviewed', 'submitted', $4, 'review', $5::jsonb, $6)`,
+    [order.id, input.actor, `order received via ${input.channel}`, status, JSON.stringify(review.findings), reviewSentence(review.decision, review.findings.length)],
+  );
+  if (status === 'approved') {
+    await q.query(
+      `INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.approved', 'order', $1, 'erp', $2::jsonb)`,
+      [order.id, JSON.stringify({ orderId: order.id, number: order.number })],
+    );
+  }
+  return order.id;
+}
+
+/**
+ * The lots are locked by this transaction (facts were loaded FOR UPDATE), so the guard in the
+ * UPDATE can only fail on a bug; it is there so a bug cannot oversell.
+ */
+async function reserve(q: Queryable, orderId: string, availability: Evaluation['availability']): Promise<void> {
+  const allocations = availability.flatMap((line) => line.allocations.map((a) => ({ line_no: line.lineNo, lot_id: a.lotId, qty: a.qty })));
+  if (allocations.length === 0) return;
+  const json = JSON.stringify(allocations);
+  const updated = await q.query(
+    `UPDATE stock_lots l SET reserved = l.reserved + x.qty
+       FROM (SELECT lot_id, sum(qty)::int AS qty FROM json_to_recordset($1::json) AS r(lot_id bigint, qty int) GROUP BY lot_id) x
+      WHERE l.id = x.lot_id AND l.on_hand - l.reserved >= x.qty`,
+    [json],
+  );
+  const lots = new Set(allocations.map((a) => a.lot_id)).size;
+  if (updated.rowCount !== lots) throw new ConflictError('stock changed while the order was being reserved; nothing was written');
+  await q.query(
+    `INSERT INTO reservations (order_line_id, stock_lot_id, qty)
+     SELECT ol.id, x.lot_id, x.qty FROM json_to_recordset($2::json) AS x(line_no int, lot_id bigint, qty int)
+       JOIN order_lines ol ON ol.order_id = $1 AND ol.line_no = x.line_no`,
+    [orderId, json],
+  );
+}
+
+function reviewSentence(decision: 'approve' | 'hold', findings: number): string {
+  return decision === 'approve' ? `approved automatically${findings > 0 ? ` with ${findings} note(s)` : ''}` : `held for review: ${findings} finding(s)`;
+}

@@ -1,0 +1,97 @@
+import type { Queryable } from '../core/db/index.js';
+import type { Finding } from '../ordering/types.js';
+
+export interface OrderLineView {
+  lineNo: number;
+  sku: string;
+  name: string;
+  qty: number;
+  unitPrice: string;
+  lineTotal: string;
+  discount: string;
+  net: string;
+  warehouse: string | null;
+  lots: Array<{ lot: string; expiryDate: string | null; qty: number; status: string }>;
+}
+
+export interface OrderView {
+  id: string;
+  number: string;
+  dealer: string;
+  status: string;
+  channel: string;
+  externalRef: string | null;
+  shipTo: { code: string; regionCode: string };
+  review: { decision: 'approve' | 'hold'; findings: Finding[] } | null;
+  lines: OrderLineView[];
+  totals: { gross: string; discount: string; net: string; currency: string };
+  erpOrderNo: string | null;
+  note: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  events?: Array<{ type: string; fromStatus: string | null; toStatus: string | null; actor: string; reasons: unknown; message: string | null; at: Date }>;
+}
+
+/** Unit prices are stored to 4 places; show at least 2 and no trailing zeros beyond them ("2.40", "2.3333"). */
+export function displayPrice(value: string): string {
+  const [whole, fraction = ''] = value.split('.');
+  const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${whole}.${trimmed}`;
+}
+
+const ORDER_COLUMNS = `o.id, o.number, d.code AS dealer, o.status, o.channel, o.external_ref AS "externalRef",
+  json_build_object('code', s.code, 'regionCode', s.region_code) AS "shipTo", o.review, o.erp_order_no AS "erpOrderNo", o.note,
+  json_build_object('gross', o.gross::text, 'discount', o.discount::text, 'net', o.net::text, 'currency', o.currency) AS totals,
+  o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
+const ORDER_FROM = `orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos s ON s.id = o.ship_to_id`;
+
+/** One order with lines, lots and events; `dealerId` null = any dealer (admin). Null when not visible. */
+export async function getOrder(q: Queryable, dealerId: number | null, id: string): Promise<OrderView | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const { rows } = await q.query<OrderView>(`SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2)`, [id, dealerId]);
+  const order = rows[0];
+  if (!order) return null;
+  const [lines, events] = await Promise.all([
+    q.query<OrderLineView>(
+      `SELECT ol.line_no AS "lineNo", p.sku, p.name, ol.qty, ol.unit_price::text AS "unitPrice", ol.gross::text AS "lineTotal",
+              ol.discount::text AS discount, ol.net::text AS net, w.code AS warehouse,
+              coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'qty', r.qty, 'status', r.status) ORDER BY l.expiry_date, l.lot)
+                          FROM reservations r JOIN stock_lots l ON l.id = r.stock_lot_id WHERE r.order_line_id = ol.id), '[]') AS lots
+         FROM order_lines ol JOIN products p ON p.id = ol.product_id LEFT JOIN warehouses w ON w.id = ol.warehouse_id
+        WHERE ol.order_id = $1 ORDER BY ol.line_no`,
+      [id],
+    ),
+    q.query<NonNullable<OrderView['events']>[number]>(
+      `SELECT type, from_status AS "fromStatus", to_status AS "toStatus", actor, reasons, message, created_at AS at
+         FROM order_events WHERE order_id = $1 ORDER BY id`,
+      [id],
+    ),
+  ]);
+  return { ...order, lines: lines.rows.map((line) => ({ ...line, unitPrice: displayPrice(line.unitPrice) })), events: events.rows };
+}
+
+export interface OrderFilter {
+  status?: string | undefined;
+  since?: Date | undefined;
+  externalRef?: string | undefined;
+  /** Keyset: the `createdAt|id` of the last order of the previous page. */
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** A dealer's orders (or every dealer's, for admins), newest first, keyset-paged. */
+export async function listOrders(q: Queryable, dealerId: number | null, filter: OrderFilter): Promise<{ items: Omit<OrderView, 'lines' | 'events'>[]; nextCursor: string | null }> {
+  const [cursorAt, cursorId] = filter.cursor ? filter.cursor.split('|') : [null, null];
+  const { rows } = await q.query<Omit<OrderView, 'lines' | 'events'>>(
+    `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM}
+      WHERE ($1::bigint IS NULL OR o.dealer_id = $1) AND ($2::text IS NULL OR o.status = $2) AND ($3::timestamptz IS NULL OR o.created_at >= $3)
+        AND ($4::text IS NULL OR o.external_ref = $4)
+        AND ($5::timestamptz IS NULL OR (o.created_at, o.id) < ($5::timestamptz, $6::uuid))
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $7`,
+    [dealerId, filter.status ?? null, filter.since ?? null, filter.externalRef ?? null, cursorAt ?? null, cursorId ?? null, filter.limit + 1],
+  );
+  const more = rows.length > filter.limit;
+  const items = rows.slice(0, filter.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? `${last.createdAt.toISOString()}|${last.id}` : null };
+}
