@@ -21,14 +21,7 @@ export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, poli
     const first = pricing.problems[0]!;
     throw new UserError(first.message, { code: 'invalid_lines', problems: pricing.problems });
   }
-  const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses);
-  // Pricing rejects a SKU listed twice, so lines never compete for the same lots and each can be
-  // allocated on its own, with its own product's minimum remaining shelf life.
-  const availability = pricing.lines.map((line) => {
-    const product = facts.products.get(line.sku);
-    const minRemainingDays = Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0);
-    return allocateLine({ lineNo: line.lineNo, sku: line.sku, qty: line.qty }, facts.lots, warehouses, { minRemainingDays, today });
-  });
+  const availability = allocateLines(pricing.lines, facts, today);
   const result = review(
     {
       lines: pricing.lines,
@@ -43,6 +36,20 @@ export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, poli
     today,
   );
   return { pricing, availability, review: result };
+}
+
+/**
+ * FEFO allocation of each line in the warehouse preferred for the ship-to. Pricing rejects a SKU
+ * listed twice, so lines never compete for the same lots and each is allocated on its own, with
+ * its own product's minimum remaining shelf life.
+ */
+export function allocateLines(lines: Array<{ lineNo: number; sku: string; qty: number }>, facts: OrderFacts, today: string): LineAvailability[] {
+  const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses);
+  return lines.map((line) => {
+    const product = facts.products.get(line.sku);
+    const minRemainingDays = Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0);
+    return allocateLine(line, facts.lots, warehouses, { minRemainingDays, today });
+  });
 }
 
 /** The calendar date in the business's time zone: expiry and validity are dates there. */

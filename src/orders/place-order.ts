@@ -134,20 +134,23 @@ async function writeOrder(
      VALUES ($1, 'submitted', NULL, 'submitted', $2, '[]', $3), ($1, 'reviewed', 'submitted', $4, 'review', $5::jsonb, $6)`,
     [order.id, input.actor, `order received via ${input.channel}`, status, JSON.stringify(review.findings), reviewSentence(review.decision, review.findings.length)],
   );
-  if (status === 'approved') {
-    await q.query(
-      `INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.approved', 'order', $1, 'erp', $2::jsonb)`,
-      [order.id, JSON.stringify({ orderId: order.id, number: order.number })],
-    );
-  }
+  if (status === 'approved') await announceApproval(q, order.id, order.number);
   return order.id;
+}
+
+/** The ERP hand-off, written in the transaction that approves the order (DESIGN: outbox). */
+export async function announceApproval(q: Queryable, orderId: string, number: string): Promise<void> {
+  await q.query(`INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.approved', 'order', $1, 'erp', $2::jsonb)`, [
+    orderId,
+    JSON.stringify({ orderId, number }),
+  ]);
 }
 
 /**
  * The lots are locked by this transaction (facts were loaded FOR UPDATE), so the guard in the
  * UPDATE can only fail on a bug; it is there so a bug cannot oversell.
  */
-async function reserve(q: Queryable, orderId: string, availability: Evaluation['availability']): Promise<void> {
+export async function reserve(q: Queryable, orderId: string, availability: Evaluation['availability']): Promise<void> {
   const allocations = availability.flatMap((line) => line.allocations.map((a) => ({ line_no: line.lineNo, lot_id: a.lotId, qty: a.qty })));
   if (allocations.length === 0) return;
   const json = JSON.stringify(allocations);
