@@ -1,7 +1,8 @@
 /** `npm run bench`: every benchmark, one after another; each writes bench/results/<name>.json. */
+import { benchOrder } from './order.js';
 import { benchSync } from './sync.js';
 
-const benches: Record<string, () => Promise<Record<string, unknown> | null>> = { sync: benchSync };
+const benches: Record<string, () => Promise<Record<string, unknown> | null>> = { sync: benchSync, order: benchOrder };
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;

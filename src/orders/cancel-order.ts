@@ -27,6 +27,9 @@ export async function cancelOrder(store: Store, dealerId: number | null, id: str
       [id],
     );
     await q.query(`UPDATE orders SET status = 'cancelled', updated_at = now() WHERE id = $1`, [id]);
+    if (['approved', 'released', 'confirmed'].includes(order.status)) {
+      await q.query('UPDATE credit_accounts c SET open_orders = c.open_orders - o.net FROM orders o WHERE o.id = $1 AND c.dealer_id = o.dealer_id', [id]);
+    }
     await q.query(
       `INSERT INTO order_events (order_id, type, from_status, to_status, actor, message) VALUES ($1, 'cancelled', $2, 'cancelled', $3, $4)`,
       [id, order.status, actor, reason ?? null],

@@ -44,10 +44,7 @@ export async function approveHeldOrder(store: Store, id: string, actor: string, 
       `SELECT ol.line_no AS "lineNo", p.sku, ol.qty FROM order_lines ol JOIN products p ON p.id = ol.product_id WHERE ol.order_id = $1 ORDER BY ol.line_no`,
       [id],
     );
-    const facts = await loadOrderFacts(q, { dealerId: order.dealer_id, dealerCode: order.dealer_code }, order.ship_to, lines.map((l) => l.sku), {
-      lock: true,
-      excludeOrderId: id,
-    });
+    const facts = await loadOrderFacts(q, { dealerId: order.dealer_id, dealerCode: order.dealer_code }, order.ship_to, lines.map((l) => l.sku), { lock: true });
     const availability = allocateLines(lines, facts, businessDate(now, settings.timeZone));
     const short = stockRule(
       { lines: [], availability, orderNet: order.net, currency: order.currency, credit: facts.credit, shipTo: facts.shipTo, authorisations: facts.authorisations, policy: { ...settings.policy, stockPolicy: 'hold' } },

@@ -24,7 +24,7 @@ export interface OrderFacts {
   credit: CreditFacts | null;
 }
 
-export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode: string, skus: string[], options: { lock: boolean; excludeOrderId?: string }): Promise<OrderFacts> {
+export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode: string, skus: string[], options: { lock: boolean }): Promise<OrderFacts> {
   const lock = options.lock ? 'FOR UPDATE' : '';
   const { rows: dealers } = await q.query<OrderFacts['dealer']>(
     `SELECT id, code, tier, currency, min_remaining_shelf_life_days AS "minRemainingShelfLifeDays" FROM dealers WHERE id = $1`,
@@ -35,16 +35,11 @@ export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode
   // The credit row is the per-dealer lock: it serialises one dealer's orders, so exposure is exact.
   const { rows: credits } = await q.query<CreditFacts>(
     `SELECT c.currency, c.credit_limit AS "creditLimit", c.ar_open AS "arOpen", c.overdue, c.oldest_overdue_days AS "oldestOverdueDays",
-            '0.00' AS "openOrders"
+            c.open_orders AS "openOrders"
        FROM credit_accounts c WHERE c.dealer_id = $1 ${lock}`,
     [dealer.dealerId],
   );
-  const { rows: exposure } = await q.query<{ open: string }>(
-    `SELECT coalesce(sum(net), 0)::numeric(18,2)::text AS open FROM orders
-      WHERE dealer_id = $1 AND status IN ('approved', 'released', 'confirmed') AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-    [dealer.dealerId, options.excludeOrderId ?? null],
-  );
-  const credit = credits[0] ? { ...credits[0], openOrders: exposure[0]?.open ?? '0.00' } : null;
+  const credit = credits[0] ?? null;
 
   const { rows: shipTos } = await q.query<OrderFacts['shipTo']>(
     `SELECT id, code, region_code AS "regionCode" FROM ship_tos WHERE dealer_id = $1 AND code = $2 AND status = 'active'`,
@@ -53,40 +48,39 @@ export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode
   const shipTo = shipTos[0];
   if (!shipTo) throw new NotFoundError(`no active ship-to ${shipToCode} for dealer ${dealer.dealerCode}`, { shipTo: shipToCode });
 
-  const [authorisations, products, prices, lots, warehouses] = await Promise.all([
-    q.query<RegionAuthorisation>(
-      `SELECT region_code AS "regionCode", valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM dealer_regions WHERE dealer_id = $1`,
-      [dealer.dealerId],
-    ),
-    q.query<ProductFacts & { id: number }>(
-      `SELECT id, sku, name, status, pack_size AS "packSize", round_to_pack AS "roundToPack", shelf_life_days AS "shelfLifeDays",
-              min_remaining_shelf_life_days AS "minRemainingShelfLifeDays"
-         FROM products WHERE sku = ANY($1::text[])`,
-      [skus],
-    ),
-    q.query<PriceFacts>(
-      `SELECT p.sku, CASE WHEN l.dealer_id IS NULL THEN 'tier' ELSE 'dealer' END AS source, l.code AS "priceListCode", l.currency,
-              pr.min_qty AS "minQty", pr.unit_price::text AS "unitPrice", l.valid_from::text AS "validFrom", l.valid_to::text AS "validTo"
-         FROM prices pr JOIN price_lists l ON l.id = pr.price_list_id JOIN products p ON p.id = pr.product_id
-        WHERE p.sku = ANY($1::text[]) AND (l.dealer_id = $2 OR (l.dealer_id IS NULL AND l.tier = $3))`,
-      [skus, dealer.dealerId, dealerRow.tier],
-    ),
-    q.query<LotFacts>(
-      `SELECT l.id AS "lotId", p.sku, w.code AS "warehouseCode", l.lot, l.expiry_date::text AS "expiryDate",
-              l.production_date::text AS "productionDate", l.on_hand AS "onHand", l.reserved
-         FROM stock_lots l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
-        WHERE p.sku = ANY($1::text[]) AND w.status = 'active'
-        ORDER BY l.id ${lock === '' ? '' : 'FOR UPDATE OF l'}`,
-      [skus],
-    ),
-    q.query<{ code: string; regionCode: string; priority: number; safety: Record<string, number> | null }>(
-      `SELECT w.code, w.region_code AS "regionCode", w.priority,
-              (SELECT jsonb_object_agg(p.sku, s.qty) FROM safety_stock s JOIN products p ON p.id = s.product_id
-                WHERE s.warehouse_id = w.id AND s.channel = '*' AND p.sku = ANY($1::text[])) AS safety
-         FROM warehouses w WHERE w.status = 'active'`,
-      [skus],
-    ),
-  ]);
+  // One after another: inside the order transaction they share one connection.
+  const authorisations = await q.query<RegionAuthorisation>(
+    `SELECT region_code AS "regionCode", valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM dealer_regions WHERE dealer_id = $1`,
+    [dealer.dealerId],
+  );
+  const products = await q.query<ProductFacts & { id: number }>(
+    `SELECT id, sku, name, status, pack_size AS "packSize", round_to_pack AS "roundToPack", shelf_life_days AS "shelfLifeDays",
+            min_remaining_shelf_life_days AS "minRemainingShelfLifeDays"
+       FROM products WHERE sku = ANY($1::text[])`,
+    [skus],
+  );
+  const prices = await q.query<PriceFacts>(
+    `SELECT p.sku, CASE WHEN l.dealer_id IS NULL THEN 'tier' ELSE 'dealer' END AS source, l.code AS "priceListCode", l.currency,
+            pr.min_qty AS "minQty", pr.unit_price::text AS "unitPrice", l.valid_from::text AS "validFrom", l.valid_to::text AS "validTo"
+       FROM prices pr JOIN price_lists l ON l.id = pr.price_list_id JOIN products p ON p.id = pr.product_id
+      WHERE p.sku = ANY($1::text[]) AND (l.dealer_id = $2 OR (l.dealer_id IS NULL AND l.tier = $3))`,
+    [skus, dealer.dealerId, dealerRow.tier],
+  );
+  const lots = await q.query<LotFacts>(
+    `SELECT l.id AS "lotId", p.sku, w.code AS "warehouseCode", l.lot, l.expiry_date::text AS "expiryDate",
+            l.production_date::text AS "productionDate", l.on_hand AS "onHand", l.reserved
+       FROM stock_lots l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+      WHERE p.sku = ANY($1::text[]) AND w.status = 'active'
+      ORDER BY l.id ${lock === '' ? '' : 'FOR UPDATE OF l'}`,
+    [skus],
+  );
+  const warehouses = await q.query<{ code: string; regionCode: string; priority: number; safety: Record<string, number> | null }>(
+    `SELECT w.code, w.region_code AS "regionCode", w.priority,
+            (SELECT jsonb_object_agg(p.sku, s.qty) FROM safety_stock s JOIN products p ON p.id = s.product_id
+              WHERE s.warehouse_id = w.id AND s.channel = '*' AND p.sku = ANY($1::text[])) AS safety
+       FROM warehouses w WHERE w.status = 'active'`,
+    [skus],
+  );
   return {
     dealer: dealerRow,
     shipTo,

@@ -138,8 +138,12 @@ async function writeOrder(
   return order.id;
 }
 
-/** The ERP hand-off, written in the transaction that approves the order (DESIGN: outbox). */
+/**
+ * What approving an order changes besides its status, in the same transaction: the dealer's
+ * credit exposure grows by the order's net amount, and the ERP hand-off is queued (outbox).
+ */
 export async function announceApproval(q: Queryable, orderId: string, number: string): Promise<void> {
+  await q.query('UPDATE credit_accounts c SET open_orders = c.open_orders + o.net FROM orders o WHERE o.id = $1 AND c.dealer_id = o.dealer_id', [orderId]);
   await q.query(`INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.approved', 'order', $1, 'erp', $2::jsonb)`, [
     orderId,
     JSON.stringify({ orderId, number }),

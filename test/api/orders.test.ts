@@ -95,14 +95,19 @@ describe.each(storeDrivers())('orders through the API on %s', (driver) => {
     expect(await count()).toBe(before);
   });
 
-  it('cancels an approved order and gives its stock back', async () => {
+  it('cancels an approved order and gives its stock and credit back', async () => {
+    const openOrders = async () =>
+      (await t.store.query<{ open: string }>(`SELECT open_orders::text AS open FROM credit_accounts c JOIN dealers d ON d.id = c.dealer_id WHERE d.code = 'D002'`)).rows[0]!.open;
+    const creditBefore = await openOrders();
     const placed = (await post('D002', '/v1/orders', { shipTo: 'D002-XH', lines: [{ sku: 'MLK-250-24', qty: 24 }] }, {})).json();
     expect(placed.status).toBe('approved');
+    expect(Number(await openOrders())).toBeCloseTo(Number(creditBefore) + Number(placed.totals.net), 2);
     const before = await reservedOf('MLK-250-24');
     const cancelled = await post('D002', `/v1/orders/${placed.id}/cancel`, { reason: 'changed my mind' });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
     expect(await reservedOf('MLK-250-24')).toBe(before - 24);
+    expect(await openOrders()).toBe(creditBefore);
     const twice = await post('D002', `/v1/orders/${placed.id}/cancel`, {});
     expect(twice.statusCode).toBe(409);
   });
