@@ -2,11 +2,14 @@ import type { RouteModule } from '../core/http/server.js';
 import { adminConnectorRoutes } from './admin/connectors.js';
 import { adminDealerRoutes } from './admin/dealers.js';
 import { adminJobRoutes } from './admin/jobs.js';
+import { adminOrderRoutes } from './admin/orders.js';
 import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
 import { meRoutes } from './v1/me.js';
+import { catalogRoutes } from './v1/catalog.js';
 import { orderRoutes } from './v1/orders.js';
+import { orderBatchRoutes } from './v1/orders-batch.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes];

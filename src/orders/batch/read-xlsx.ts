@@ -1,0 +1,64 @@
+/**
+ * An order workbook (XLSX) as sheet rows: the first sheet, read with exceljs's streaming reader
+ * so a small zip that inflates to a huge sheet stops at MAX_ROWS instead of filling memory.
+ */
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { UserError } from '../../core/errors.js';
+import { MAX_ROWS, resolveHeader, toSheetRow, unreadable, type Column, type SheetRow } from './sheet.js';
+
+interface SheetReader extends AsyncIterable<ExcelJS.Row> {
+  name?: string;
+}
+
+/** A cell as text: rich text and hyperlinks give their text, formulas their result, dates ISO days. */
+function cellText(raw: unknown): string | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  if (typeof raw !== 'object') return String(raw);
+  const v = raw as Record<string, unknown>;
+  if (typeof v.error === 'string') return v.error;
+  if (Array.isArray(v.richText)) return v.richText.map((part: { text?: string }) => part.text ?? '').join('');
+  if ('formula' in v || 'sharedFormula' in v) return cellText(v.result);
+  if ('text' in v) return cellText(v.text);
+  return undefined;
+}
+
+export async function readXlsx(bytes: Buffer): Promise<SheetRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let emitted = 0;
+  try {
+    for await (const sheet of reader as AsyncIterable<SheetReader>) {
+      emitted++;
+      // Sheets arrive in zip order; the workbook's tab list says which one is first.
+      const tabs = (reader as unknown as { model?: { sheets?: Array<{ name: string }> } }).model?.sheets;
+      const position = (tabs?.findIndex((tab) => tab.name === sheet.name) ?? -1) + 1 || emitted;
+      if (position === 1) return await sheetRows(sheet);
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const message = (error as Error).message;
+    throw unreadable(/signature|zip/i.test(message) ? 'the upload is not an XLSX workbook' : `the XLSX workbook cannot be read: ${message}`);
+  }
+  throw unreadable(emitted === 0 ? 'the upload is not an XLSX workbook (no worksheet found)' : 'the workbook has no first sheet');
+}
+
+async function sheetRows(sheet: SheetReader): Promise<SheetRow[]> {
+  let header: Array<Column | undefined> | undefined;
+  const rows: SheetRow[] = [];
+  for await (const row of sheet) {
+    // exceljs rows are 1-based: values[0] is always empty.
+    const values = ((row.values as unknown[]) ?? []).slice(1).map(cellText);
+    if (!header) {
+      if (values.every((value) => !value?.trim())) continue;
+      header = resolveHeader(values);
+      continue;
+    }
+    const parsed = toSheetRow(row.number, header, values);
+    if (parsed) rows.push(parsed);
+    if (rows.length > MAX_ROWS) throw unreadable(`the workbook has more than ${MAX_ROWS} rows; at most ${MAX_ROWS} per batch`);
+  }
+  if (!header) throw unreadable('the first sheet is empty (no header row)');
+  if (rows.length === 0) throw unreadable('the first sheet has a header row but no order rows');
+  return rows;
+}
