@@ -1,8 +1,8 @@
 /**
- * Loading what the ordering rules need, set-based: one query per kind of fact for the whole
- * order, never one per line. Inside the order transaction the caller passes `lock: true`, which
- * locks the dealer's credit row and then the order's lots in ascending id order — the same
- * order in every transaction, so concurrent orders queue instead of deadlocking or overselling.
+ * Loading what the ordering rules need, set-based and in two round trips whatever the number of
+ * lines. Inside the order transaction the caller passes `lock: true`: the dealer's credit row is
+ * locked first, then the order's lots in ascending id order — the same order in every
+ * transaction, so concurrent orders queue instead of deadlocking or overselling.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
@@ -24,71 +24,65 @@ export interface OrderFacts {
   credit: CreditFacts | null;
 }
 
+interface FactsRow {
+  dealer: OrderFacts['dealer'] | null;
+  ship_to: OrderFacts['shipTo'] | null;
+  authorisations: RegionAuthorisation[];
+  products: Array<ProductFacts & { id: number }>;
+  prices: PriceFacts[];
+  lots: LotFacts[];
+  warehouses: Array<{ code: string; regionCode: string; priority: number; safety: Record<string, number> | null }>;
+}
+
+/** Everything but the credit row, as one JSON row; the lots CTE takes its row locks in id order. */
+function factsStatement(lock: boolean): string {
+  return `
+WITH d AS (SELECT id, code, tier, currency, min_remaining_shelf_life_days FROM dealers WHERE id = $1),
+     p AS (SELECT id, sku, name, status, pack_size, round_to_pack, shelf_life_days, min_remaining_shelf_life_days FROM products WHERE sku = ANY($3::text[])),
+     l AS (SELECT l.id, l.product_id, l.warehouse_id, l.lot, l.expiry_date, l.production_date, l.on_hand, l.reserved
+             FROM stock_lots l WHERE l.product_id IN (SELECT id FROM p) ORDER BY l.id ${lock ? 'FOR UPDATE' : ''})
+SELECT
+  (SELECT json_build_object('id', id, 'code', code, 'tier', tier, 'currency', currency, 'minRemainingShelfLifeDays', min_remaining_shelf_life_days) FROM d) AS dealer,
+  (SELECT json_build_object('id', s.id, 'code', s.code, 'regionCode', s.region_code) FROM ship_tos s
+    WHERE s.dealer_id = $1 AND s.code = $2 AND s.status = 'active') AS ship_to,
+  coalesce((SELECT json_agg(json_build_object('regionCode', region_code, 'validFrom', valid_from, 'validTo', valid_to))
+              FROM dealer_regions WHERE dealer_id = $1), '[]') AS authorisations,
+  coalesce((SELECT json_agg(json_build_object('id', id, 'sku', sku, 'name', name, 'status', status, 'packSize', pack_size, 'roundToPack', round_to_pack,
+                                              'shelfLifeDays', shelf_life_days, 'minRemainingShelfLifeDays', min_remaining_shelf_life_days)) FROM p), '[]') AS products,
+  coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'source', CASE WHEN pl.dealer_id IS NULL THEN 'tier' ELSE 'dealer' END,
+                                              'priceListCode', pl.code, 'currency', pl.currency, 'minQty', pr.min_qty, 'unitPrice', pr.unit_price::text,
+                                              'validFrom', pl.valid_from, 'validTo', pl.valid_to))
+              FROM prices pr JOIN price_lists pl ON pl.id = pr.price_list_id JOIN p ON p.id = pr.product_id
+             WHERE pl.dealer_id = $1 OR (pl.dealer_id IS NULL AND pl.tier = (SELECT tier FROM d))), '[]') AS prices,
+  coalesce((SELECT json_agg(json_build_object('lotId', l.id, 'sku', p.sku, 'warehouseCode', w.code, 'lot', l.lot, 'expiryDate', l.expiry_date,
+                                              'productionDate', l.production_date, 'onHand', l.on_hand, 'reserved', l.reserved) ORDER BY l.id)
+              FROM l JOIN p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id WHERE w.status = 'active'), '[]') AS lots,
+  coalesce((SELECT json_agg(json_build_object('code', w.code, 'regionCode', w.region_code, 'priority', w.priority,
+                                              'safety', (SELECT json_object_agg(p.sku, s.qty) FROM safety_stock s JOIN p ON p.id = s.product_id
+                                                          WHERE s.warehouse_id = w.id AND s.channel = '*')))
+              FROM warehouses w WHERE w.status = 'active'), '[]') AS warehouses`;
+}
+
 export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode: string, skus: string[], options: { lock: boolean }): Promise<OrderFacts> {
-  const lock = options.lock ? 'FOR UPDATE' : '';
-  const { rows: dealers } = await q.query<OrderFacts['dealer']>(
-    `SELECT id, code, tier, currency, min_remaining_shelf_life_days AS "minRemainingShelfLifeDays" FROM dealers WHERE id = $1`,
-    [dealer.dealerId],
-  );
-  const dealerRow = dealers[0];
-  if (!dealerRow) throw new NotFoundError(`dealer ${dealer.dealerCode} not found`);
   // The credit row is the per-dealer lock: it serialises one dealer's orders, so exposure is exact.
   const { rows: credits } = await q.query<CreditFacts>(
     `SELECT c.currency, c.credit_limit AS "creditLimit", c.ar_open AS "arOpen", c.overdue, c.oldest_overdue_days AS "oldestOverdueDays",
             c.open_orders AS "openOrders"
-       FROM credit_accounts c WHERE c.dealer_id = $1 ${lock}`,
+       FROM credit_accounts c WHERE c.dealer_id = $1 ${options.lock ? 'FOR UPDATE' : ''}`,
     [dealer.dealerId],
   );
-  const credit = credits[0] ?? null;
-
-  const { rows: shipTos } = await q.query<OrderFacts['shipTo']>(
-    `SELECT id, code, region_code AS "regionCode" FROM ship_tos WHERE dealer_id = $1 AND code = $2 AND status = 'active'`,
-    [dealer.dealerId, shipToCode],
-  );
-  const shipTo = shipTos[0];
-  if (!shipTo) throw new NotFoundError(`no active ship-to ${shipToCode} for dealer ${dealer.dealerCode}`, { shipTo: shipToCode });
-
-  // One after another: inside the order transaction they share one connection.
-  const authorisations = await q.query<RegionAuthorisation>(
-    `SELECT region_code AS "regionCode", valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM dealer_regions WHERE dealer_id = $1`,
-    [dealer.dealerId],
-  );
-  const products = await q.query<ProductFacts & { id: number }>(
-    `SELECT id, sku, name, status, pack_size AS "packSize", round_to_pack AS "roundToPack", shelf_life_days AS "shelfLifeDays",
-            min_remaining_shelf_life_days AS "minRemainingShelfLifeDays"
-       FROM products WHERE sku = ANY($1::text[])`,
-    [skus],
-  );
-  const prices = await q.query<PriceFacts>(
-    `SELECT p.sku, CASE WHEN l.dealer_id IS NULL THEN 'tier' ELSE 'dealer' END AS source, l.code AS "priceListCode", l.currency,
-            pr.min_qty AS "minQty", pr.unit_price::text AS "unitPrice", l.valid_from::text AS "validFrom", l.valid_to::text AS "validTo"
-       FROM prices pr JOIN price_lists l ON l.id = pr.price_list_id JOIN products p ON p.id = pr.product_id
-      WHERE p.sku = ANY($1::text[]) AND (l.dealer_id = $2 OR (l.dealer_id IS NULL AND l.tier = $3))`,
-    [skus, dealer.dealerId, dealerRow.tier],
-  );
-  const lots = await q.query<LotFacts>(
-    `SELECT l.id AS "lotId", p.sku, w.code AS "warehouseCode", l.lot, l.expiry_date::text AS "expiryDate",
-            l.production_date::text AS "productionDate", l.on_hand AS "onHand", l.reserved
-       FROM stock_lots l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
-      WHERE p.sku = ANY($1::text[]) AND w.status = 'active'
-      ORDER BY l.id ${lock === '' ? '' : 'FOR UPDATE OF l'}`,
-    [skus],
-  );
-  const warehouses = await q.query<{ code: string; regionCode: string; priority: number; safety: Record<string, number> | null }>(
-    `SELECT w.code, w.region_code AS "regionCode", w.priority,
-            (SELECT jsonb_object_agg(p.sku, s.qty) FROM safety_stock s JOIN products p ON p.id = s.product_id
-              WHERE s.warehouse_id = w.id AND s.channel = '*' AND p.sku = ANY($1::text[])) AS safety
-       FROM warehouses w WHERE w.status = 'active'`,
-    [skus],
-  );
+  const { rows } = await q.query<FactsRow>(factsStatement(options.lock), [dealer.dealerId, shipToCode, skus]);
+  const facts = rows[0]!;
+  if (!facts.dealer) throw new NotFoundError(`dealer ${dealer.dealerCode} not found`);
+  if (!facts.ship_to) throw new NotFoundError(`no active ship-to ${shipToCode} for dealer ${dealer.dealerCode}`, { shipTo: shipToCode });
   return {
-    dealer: dealerRow,
-    shipTo,
-    authorisations: authorisations.rows,
-    products: new Map(products.rows.map((p) => [p.sku, p])),
-    prices: prices.rows,
-    lots: lots.rows,
-    warehouses: warehouses.rows.map((w) => ({ code: w.code, regionCode: w.regionCode, priority: w.priority, safetyStock: w.safety ?? {} })),
-    credit,
+    dealer: facts.dealer,
+    shipTo: facts.ship_to,
+    authorisations: facts.authorisations,
+    products: new Map(facts.products.map((p) => [p.sku, p])),
+    prices: facts.prices,
+    lots: facts.lots,
+    warehouses: facts.warehouses.map((w) => ({ code: w.code, regionCode: w.regionCode, priority: w.priority, safetyStock: w.safety ?? {} })),
+    credit: credits[0] ?? null,
   };
 }

@@ -45,29 +45,36 @@ const ORDER_COLUMNS = `o.id, o.number, d.code AS dealer, o.status, o.channel, o.
   o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 const ORDER_FROM = `orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos s ON s.id = o.ship_to_id`;
 
-/** One order with lines, lots and events; `dealerId` null = any dealer (admin). Null when not visible. */
+/**
+ * One order with lines, lots and events, in one statement (it is read back after every order
+ * placed); `dealerId` null = any dealer (admin). Null when not visible.
+ */
 export async function getOrder(q: Queryable, dealerId: number | null, id: string): Promise<OrderView | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const { rows } = await q.query<OrderView>(`SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2)`, [id, dealerId]);
+  const { rows } = await q.query<OrderView & { events: Array<Omit<NonNullable<OrderView['events']>[number], 'at'> & { at: string }> }>(
+    `SELECT ${ORDER_COLUMNS},
+            coalesce((SELECT json_agg(json_build_object(
+                       'lineNo', ol.line_no, 'sku', p.sku, 'name', p.name, 'qty', ol.qty, 'unitPrice', ol.unit_price::text,
+                       'lineTotal', ol.gross::text, 'discount', ol.discount::text, 'net', ol.net::text, 'warehouse', w.code,
+                       'lots', coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'qty', r.qty, 'status', r.status)
+                                                         ORDER BY l.expiry_date, l.lot)
+                                           FROM reservations r JOIN stock_lots l ON l.id = r.stock_lot_id WHERE r.order_line_id = ol.id), '[]'))
+                       ORDER BY ol.line_no)
+                        FROM order_lines ol JOIN products p ON p.id = ol.product_id LEFT JOIN warehouses w ON w.id = ol.warehouse_id
+                       WHERE ol.order_id = o.id), '[]') AS lines,
+            coalesce((SELECT json_agg(json_build_object('type', e.type, 'fromStatus', e.from_status, 'toStatus', e.to_status, 'actor', e.actor,
+                                                        'reasons', e.reasons, 'message', e.message, 'at', e.created_at) ORDER BY e.id)
+                        FROM order_events e WHERE e.order_id = o.id), '[]') AS events
+       FROM ${ORDER_FROM} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2)`,
+    [id, dealerId],
+  );
   const order = rows[0];
   if (!order) return null;
-  const [lines, events] = await Promise.all([
-    q.query<OrderLineView>(
-      `SELECT ol.line_no AS "lineNo", p.sku, p.name, ol.qty, ol.unit_price::text AS "unitPrice", ol.gross::text AS "lineTotal",
-              ol.discount::text AS discount, ol.net::text AS net, w.code AS warehouse,
-              coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'qty', r.qty, 'status', r.status) ORDER BY l.expiry_date, l.lot)
-                          FROM reservations r JOIN stock_lots l ON l.id = r.stock_lot_id WHERE r.order_line_id = ol.id), '[]') AS lots
-         FROM order_lines ol JOIN products p ON p.id = ol.product_id LEFT JOIN warehouses w ON w.id = ol.warehouse_id
-        WHERE ol.order_id = $1 ORDER BY ol.line_no`,
-      [id],
-    ),
-    q.query<NonNullable<OrderView['events']>[number]>(
-      `SELECT type, from_status AS "fromStatus", to_status AS "toStatus", actor, reasons, message, created_at AS at
-         FROM order_events WHERE order_id = $1 ORDER BY id`,
-      [id],
-    ),
-  ]);
-  return { ...order, lines: lines.rows.map((line) => ({ ...line, unitPrice: displayPrice(line.unitPrice) })), events: events.rows };
+  return {
+    ...order,
+    lines: order.lines.map((line) => ({ ...line, unitPrice: displayPrice(line.unitPrice) })),
+    events: order.events.map((event) => ({ ...event, at: new Date(event.at) })),
+  };
 }
 
 export interface OrderFilter {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/core/auth/tokens.js';
+import { hashToken, issueToken } from '../../src/core/auth/tokens.js';
 import { bearer, createTestApp, type TestApp } from '../support/app.js';
 import { storeDrivers } from '../support/store.js';
 
@@ -76,9 +76,10 @@ describe.each(storeDrivers())('authentication and scoping on %s', (driver) => {
     expect(unknownDealer.statusCode).toBe(404);
   });
 
-  it('refuses a suspended dealer', async () => {
+  it('refuses a suspended dealer (tokens already in use notice within the 5 s cache)', async () => {
     await t.store.query(`UPDATE dealers SET status = 'suspended' WHERE code = 'T002'`);
-    const response = await t.app.inject({ method: 'GET', url: '/v1/ship-tos', headers: bearer(t.tokens.d2) });
+    const fresh = (await issueToken(t.store, { kind: 'dealer', dealerCode: 'T002' })).token;
+    const response = await t.app.inject({ method: 'GET', url: '/v1/ship-tos', headers: bearer(fresh) });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.message).toBe('dealer T002 is suspended');
     await t.store.query(`UPDATE dealers SET status = 'active' WHERE code = 'T002'`);

@@ -52,6 +52,7 @@ export const adminTokenRoutes: RouteModule = {
       { schema: { summary: 'Revoke a token', tags: ['admin'], params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null(), 404: errorResponse, ...authErrors } } },
       async (request, reply) => {
         await revokeToken(store, request.params.id);
+        request.server.principals.forgetCredential(request.params.id);
         return reply.code(204).send(null);
       },
     );

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../auth/tokens.js';
+import type { PrincipalCache } from '../auth/principal-cache.js';
+import { authenticate, hashToken, type Principal } from '../auth/tokens.js';
 import type { Store } from '../db/index.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 
@@ -24,11 +25,17 @@ function bearerToken(request: FastifyRequest): string {
  * token of the given audience. Dealer routes then read `request.principal.dealerId` and never
  * a dealer id from the request, so one dealer cannot name another's data.
  */
-export function requirePrincipal(scope: FastifyInstance, store: Store, audience: Audience): void {
+export function requirePrincipal(scope: FastifyInstance, store: Store, audience: Audience, cache: PrincipalCache): void {
   scope.decorateRequest('principal', null);
   scope.addHook('onRequest', async (request) => {
-    const principal = await authenticate(store, bearerToken(request));
-    if (!principal) throw new UnauthorizedError('unknown or revoked token');
+    const token = bearerToken(request);
+    const digest = hashToken(token);
+    let principal = cache.get(digest);
+    if (!principal) {
+      principal = (await authenticate(store, token)) ?? undefined;
+      if (!principal) throw new UnauthorizedError('unknown or revoked token');
+      cache.set(digest, principal);
+    }
     if (audience === 'admin' && principal.kind !== 'admin') throw new ForbiddenError('this route needs an admin token');
     if (audience === 'dealer' && principal.kind !== 'dealer') throw new ForbiddenError('this route needs a dealer token');
     if (principal.kind === 'dealer' && principal.dealerStatus !== 'active') {

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ConnectorHub } from '../../connectors/hub.js';
+import { createPrincipalCache, type PrincipalCache } from '../auth/principal-cache.js';
 import type { AppConfig } from '../config/schema.js';
 import type { Store } from '../db/index.js';
 import type { JobRunner } from '../jobs/index.js';
@@ -28,6 +29,13 @@ export interface HttpDeps {
   isShuttingDown(): boolean;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolved tokens, briefly; the token routes forget a revoked credential here. */
+    principals: PrincipalCache;
+  }
+}
+
 /** A group of routes under one prefix and audience; the list lives in src/api/routes.ts. */
 export interface RouteModule {
   prefix: '/v1' | '/admin' | '';
@@ -49,6 +57,7 @@ export async function buildServer(deps: HttpDeps, routes: readonly RouteModule[]
     connectionTimeout: 65_000,
     return503OnClosing: true,
   });
+  app.decorate('principals', createPrincipalCache());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -77,7 +86,7 @@ export async function buildServer(deps: HttpDeps, routes: readonly RouteModule[]
   for (const module of routes) {
     await app.register(
       async (scope) => {
-        if (module.audience !== 'public') requirePrincipal(scope, deps.store, module.audience);
+        if (module.audience !== 'public') requirePrincipal(scope, deps.store, module.audience, app.principals);
         module.register(scope.withTypeProvider<ZodTypeProvider>(), deps);
       },
       { prefix: module.prefix },
