@@ -93,7 +93,7 @@ function availability(product: ProductRow, dealer: DealerRow, lots: LotFacts[], 
 }
 
 /** One page of active products with the dealer's prices and availability on `today` ('YYYY-MM-DD'). */
-export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: CatalogFilter, today: string): Promise<CatalogPage> {
+export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: CatalogFilter, today: string, warehouseFallback: readonly string[] = []): Promise<CatalogPage> {
   const { rows: dealers } = await q.query<DealerRow>(
     `SELECT d.tier, d.currency, d.min_remaining_shelf_life_days AS "minRemainingShelfLifeDays", s.code AS "shipTo", s.region_code AS "regionCode"
        FROM dealers d
@@ -146,6 +146,7 @@ export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: Catal
   const ranked = chooseWarehouse(
     dealerRow.regionCode,
     warehouses.rows.map((w) => ({ code: w.code, regionCode: w.regionCode, priority: w.priority, safetyStock: w.safety ?? {} })),
+    [...warehouseFallback],
   );
 
   const items = products.map(({ minRemainingShelfLifeDays, ...product }): CatalogItem => {

@@ -45,7 +45,7 @@ export async function approveHeldOrder(store: Store, id: string, actor: string, 
       [id],
     );
     const facts = await loadOrderFacts(q, { dealerId: order.dealer_id, dealerCode: order.dealer_code }, order.ship_to, lines.map((l) => l.sku), { lock: true });
-    const availability = allocateLines(lines, facts, businessDate(now, settings.timeZone));
+    const availability = allocateLines(lines, facts, businessDate(now, settings.timeZone), settings.warehouseFallback);
     const short = stockRule(
       { lines: [], availability, orderNet: order.net, currency: order.currency, credit: facts.credit, shipTo: facts.shipTo, authorisations: facts.authorisations, policy: { ...settings.policy, stockPolicy: 'hold' } },
       businessDate(now, settings.timeZone),

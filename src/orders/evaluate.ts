@@ -6,8 +6,9 @@ import { UserError } from '../core/errors.js';
 import { allocateLine, chooseWarehouse } from '../ordering/availability.js';
 import { priceOrder } from '../ordering/pricing.js';
 import { review } from '../ordering/review/index.js';
-import type { LineAvailability, OrderLineRequest, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
+import type { LineAvailability, OrderLineRequest, PricingResult, ReviewResult } from '../ordering/types.js';
 import type { OrderFacts } from './facts.js';
+import type { OrderingSettings } from './place-order.js';
 
 export interface Evaluation {
   pricing: PricingResult;
@@ -15,13 +16,13 @@ export interface Evaluation {
   review: ReviewResult;
 }
 
-export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, policy: ReviewPolicy, today: string): Evaluation {
+export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, settings: Pick<OrderingSettings, 'policy' | 'warehouseFallback'>, today: string): Evaluation {
   const pricing = priceOrder(lines, { products: facts.products, prices: facts.prices, currency: facts.dealer.currency }, today);
   if (pricing.problems.length > 0) {
     const first = pricing.problems[0]!;
     throw new UserError(first.message, { code: 'invalid_lines', problems: pricing.problems });
   }
-  const availability = allocateLines(pricing.lines, facts, today);
+  const availability = allocateLines(pricing.lines, facts, today, settings.warehouseFallback);
   const result = review(
     {
       lines: pricing.lines,
@@ -31,7 +32,7 @@ export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, poli
       credit: facts.credit,
       shipTo: facts.shipTo,
       authorisations: facts.authorisations,
-      policy,
+      policy: settings.policy,
     },
     today,
   );
@@ -43,8 +44,13 @@ export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, poli
  * listed twice, so lines never compete for the same lots and each is allocated on its own, with
  * its own product's minimum remaining shelf life.
  */
-export function allocateLines(lines: Array<{ lineNo: number; sku: string; qty: number }>, facts: OrderFacts, today: string): LineAvailability[] {
-  const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses);
+export function allocateLines(
+  lines: Array<{ lineNo: number; sku: string; qty: number }>,
+  facts: OrderFacts,
+  today: string,
+  warehouseFallback: readonly string[] = [],
+): LineAvailability[] {
+  const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses, [...warehouseFallback]);
   return lines.map((line) => {
     const product = facts.products.get(line.sku);
     const minRemainingDays = Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0);

@@ -23,6 +23,8 @@ export interface OrderRequest {
 export interface OrderingSettings {
   timeZone: string;
   policy: ReviewPolicy;
+  /** Warehouse codes tried after the ones nearest the ship-to (config ordering.warehouseFallback). */
+  warehouseFallback: readonly string[];
 }
 
 export interface PlaceOrderInput {
@@ -50,7 +52,7 @@ export function requestHash(request: OrderRequest): string {
 export async function quoteOrder(store: Store, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date): Promise<Evaluation> {
   const skus = request.lines.map((line) => line.sku);
   const facts = await loadOrderFacts(store, dealer, request.shipTo, skus, { lock: false });
-  return evaluateOrder(request.lines, facts, settings.policy, businessDate(now, settings.timeZone));
+  return evaluateOrder(request.lines, facts, settings, businessDate(now, settings.timeZone));
 }
 
 export async function placeOrder(store: Store, input: PlaceOrderInput, settings: OrderingSettings): Promise<PlacedOrder> {
@@ -60,7 +62,7 @@ export async function placeOrder(store: Store, input: PlaceOrderInput, settings:
     const earlier = await findEarlier(q, dealer, input.idempotencyKey, request.externalRef, hash);
     if (earlier) return { id: earlier, replayed: true };
     const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((l) => l.sku), { lock: true });
-    const evaluation = evaluateOrder(request.lines, facts, settings.policy, businessDate(input.now, settings.timeZone));
+    const evaluation = evaluateOrder(request.lines, facts, settings, businessDate(input.now, settings.timeZone));
     const id = await writeOrder(q, input, facts.shipTo.id, facts.products, evaluation, hash);
     return { id, replayed: false };
   });

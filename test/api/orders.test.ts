@@ -92,6 +92,15 @@ describe.each(storeDrivers())('orders through the API on %s', (driver) => {
     expect(foreign.statusCode).toBe(404);
     const many = await post('D001', '/v1/orders', { shipTo: 'D001-NS', lines: Array.from({ length: 10_000 }, (_, i) => ({ sku: `S${i}`, qty: 1 })) });
     expect([400, 413]).toContain(many.statusCode);
+    const text = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...bearer(tokens.D001!), 'content-type': 'text/plain' }, payload: 'MLK-250-24 24' });
+    expect(text.statusCode).toBe(415);
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { ...bearer(tokens.D001!), 'content-type': 'application/json' },
+      payload: JSON.stringify({ shipTo: 'D001-NS', lines: [{ sku: 'MLK-250-24', qty: 24 }], note: 'x'.repeat(10 * 1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
     expect(await count()).toBe(before);
   });
 

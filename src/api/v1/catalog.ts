@@ -72,7 +72,7 @@ export const catalogRoutes: RouteModule = {
           },
         },
       },
-      async (request) => loadCatalog(store, dealerOf(request), request.query, businessDate(new Date(), timeZone)),
+      async (request) => loadCatalog(store, dealerOf(request), request.query, businessDate(new Date(), timeZone), config.ordering.warehouseFallback),
     );
 
     app.get(

@@ -9,8 +9,8 @@ import { authErrors, errorResponse } from '../schemas.js';
 import { orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
 
 export function orderingSettings(config: HttpDeps['config']): OrderingSettings {
-  const { timeZone, stockPolicy, overdueToleranceDays } = config.ordering;
-  return { timeZone, policy: { stockPolicy, overdueToleranceDays } };
+  const { timeZone, stockPolicy, overdueToleranceDays, warehouseFallback } = config.ordering;
+  return { timeZone, policy: { stockPolicy, overdueToleranceDays }, warehouseFallback };
 }
 
 const idempotencyKey = z

@@ -100,6 +100,10 @@ export const orderingSchema = z
       .default('hold')
       .describe('A line short of stock holds the whole order (hold), or the order proceeds with what is available (backorder).'),
     overdueToleranceDays: z.number().int().min(0).default(30).describe('Overdue balances older than this many days hold every new order.'),
+    warehouseFallback: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Warehouse codes to try, in order, after those nearest the ship-to region; unlisted ones follow by priority.'),
   })
   .strict();
 

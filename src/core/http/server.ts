@@ -58,6 +58,8 @@ export async function buildServer(deps: HttpDeps, routes: readonly RouteModule[]
     return503OnClosing: true,
   });
   app.decorate('principals', createPrincipalCache());
+  // The API speaks JSON (the batch route adds CSV and XLSX in its own scope): anything else is 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
