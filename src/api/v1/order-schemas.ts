@@ -3,6 +3,14 @@ import { z } from 'zod';
 /** Limits that keep one request bounded; a chain store's big PO goes through the batch route. */
 export const MAX_LINES = 500;
 
+/** Same rules on the single-order and the batch route: a client's retry key, echoed nowhere. */
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces')
+  .optional();
+
 export const orderLine = z.object({
   sku: z.string().trim().min(1).max(64),
   qty: z.number().int('qty must be a whole number').positive('qty must be at least 1').max(1_000_000),

@@ -8,7 +8,7 @@ import { placeBatch } from '../../orders/batch/place-batch.js';
 import { readCsv } from '../../orders/batch/read-csv.js';
 import { readXlsx } from '../../orders/batch/read-xlsx.js';
 import { authErrors, errorResponse } from '../schemas.js';
-import { orderRequest } from './order-schemas.js';
+import { idempotencyKey, orderRequest } from './order-schemas.js';
 import { orderingSettings } from './orders.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -16,12 +16,6 @@ const ACCEPTED = ['application/json', 'text/csv', XLSX] as const;
 /** A chain store's monthly file fits easily; the server-wide limit stays small for every other route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 
-const idempotencyKey = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces')
-  .optional();
 
 const jsonBatch = z
   .object({ orders: z.array(z.unknown()).min(1, 'a batch needs at least one order').max(MAX_BATCH_ORDERS, `at most ${MAX_BATCH_ORDERS} orders per batch; split the file`) })

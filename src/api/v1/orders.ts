@@ -6,19 +6,13 @@ import { cancelOrder } from '../../orders/cancel-order.js';
 import { placeOrder, quoteOrder, type OrderingSettings } from '../../orders/place-order.js';
 import { displayPrice, getOrder, listOrders } from '../../orders/queries.js';
 import { authErrors, errorResponse } from '../schemas.js';
-import { orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
+import { idempotencyKey, orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
 
 export function orderingSettings(config: HttpDeps['config']): OrderingSettings {
   const { timeZone, stockPolicy, overdueToleranceDays, warehouseFallback } = config.ordering;
   return { timeZone, policy: { stockPolicy, overdueToleranceDays }, warehouseFallback };
 }
 
-const idempotencyKey = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces')
-  .optional();
 
 /** Dealer channels: quote, place, list, read and cancel their own orders. */
 export const orderRoutes: RouteModule = {
