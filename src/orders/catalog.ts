@@ -98,7 +98,11 @@ export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: Catal
     `SELECT d.tier, d.currency, d.min_remaining_shelf_life_days AS "minRemainingShelfLifeDays", s.code AS "shipTo", s.region_code AS "regionCode"
        FROM dealers d
        LEFT JOIN LATERAL (SELECT code, region_code FROM ship_tos
-                           WHERE dealer_id = d.id AND status = 'active' AND ($2::text IS NULL OR code = $2) ORDER BY code LIMIT 1) s ON true
+                           WHERE dealer_id = d.id AND status = 'active' AND ($2::text IS NULL OR code = $2)
+                           -- By default a ship-to inside the dealer's authorised regions: the one it normally orders to.
+                           ORDER BY NOT EXISTS (SELECT 1 FROM dealer_regions r WHERE r.dealer_id = d.id AND ship_tos.region_code LIKE r.region_code || '%'
+                                                  AND r.valid_from <= current_date AND (r.valid_to IS NULL OR r.valid_to >= current_date)), code
+                           LIMIT 1) s ON true
       WHERE d.id = $1`,
     [dealer.dealerId, filter.shipTo ?? null],
   );

@@ -113,8 +113,10 @@ describe.each(storeDrivers())('catalog and credit through the API on %s', (drive
     expect(item.availableTotal).toBeGreaterThan(item.available);
   });
 
-  it('uses the dealer’s own ship-to and refuses another dealer’s', async () => {
-    expect((await catalog('D001', 'limit=1')).shipTo).toBe('D001-CS');
+  it('defaults to a ship-to inside the dealer’s regions, and refuses another dealer’s', async () => {
+    // D001-CS comes first by code but lies outside D001's authorised regions.
+    expect((await catalog('D001', 'limit=1')).shipTo).toBe('D001-GZ');
+    expect((await catalog('D001', 'limit=1&shipTo=D001-CS')).shipTo).toBe('D001-CS');
     expect((await catalog('D003', 'limit=1&shipTo=D003-WH')).shipTo).toBe('D003-WH');
     expect((await get('D001', '/v1/catalog?shipTo=D002-XH')).statusCode).toBe(404);
     expect((await get('D001', '/v1/catalog?shipTo=NOPE')).statusCode).toBe(404);
