@@ -59,3 +59,15 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
 export function releasesReservation(status: OrderStatus): boolean {
   return status === 'cancelled' || status === 'rejected';
 }
+
+/** Orders that count against the dealer's credit: approved and on their way, not yet invoiced. */
+export const EXPOSURE_STATUSES: readonly OrderStatus[] = Object.freeze(['approved', 'released', 'confirmed']);
+
+export function countsAgainstCredit(status: OrderStatus): boolean {
+  return EXPOSURE_STATUSES.includes(status);
+}
+
+/** Whether the ERP already has the order (so leaving this state must be announced to it). */
+export function knownToErp(status: OrderStatus): boolean {
+  return status === 'released' || status === 'confirmed';
+}

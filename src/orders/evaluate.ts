@@ -6,9 +6,15 @@ import { UserError } from '../core/errors.js';
 import { allocateLine, chooseWarehouse } from '../ordering/availability.js';
 import { priceOrder } from '../ordering/pricing.js';
 import { review } from '../ordering/review/index.js';
-import type { LineAvailability, OrderLineRequest, PricingResult, ReviewResult } from '../ordering/types.js';
+import type { LineAvailability, OrderLineRequest, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
 import type { OrderFacts } from './facts.js';
-import type { OrderingSettings } from './place-order.js';
+
+export interface OrderingSettings {
+  timeZone: string;
+  policy: ReviewPolicy;
+  /** Warehouse codes tried after the ones nearest the ship-to (config ordering.warehouseFallback). */
+  warehouseFallback: readonly string[];
+}
 
 export interface Evaluation {
   pricing: PricingResult;

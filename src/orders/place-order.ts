@@ -6,10 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { Queryable, Store } from '../core/db/index.js';
 import { ConflictError } from '../core/errors.js';
-import type { OrderLineRequest, ReviewPolicy } from '../ordering/types.js';
-import { businessDate, evaluateOrder, type Evaluation } from './evaluate.js';
+import type { OrderLineRequest } from '../ordering/types.js';
+import { businessDate, evaluateOrder, type Evaluation, type OrderingSettings } from './evaluate.js';
 import { loadOrderFacts, type DealerRef } from './facts.js';
 import { getOrder, type OrderView } from './queries.js';
+import { adjustExposure } from './transition.js';
+
+export type { OrderingSettings } from './evaluate.js';
 
 export type Channel = 'portal' | 'api' | 'batch' | 'edi';
 
@@ -18,13 +21,6 @@ export interface OrderRequest {
   shipTo: string;
   lines: OrderLineRequest[];
   note?: string | undefined;
-}
-
-export interface OrderingSettings {
-  timeZone: string;
-  policy: ReviewPolicy;
-  /** Warehouse codes tried after the ones nearest the ship-to (config ordering.warehouseFallback). */
-  warehouseFallback: readonly string[];
 }
 
 export interface PlaceOrderInput {
@@ -136,16 +132,15 @@ async function writeOrder(
      VALUES ($1, 'submitted', NULL, 'submitted', $2, '[]', $3), ($1, 'reviewed', 'submitted', $4, 'review', $5::jsonb, $6)`,
     [order.id, input.actor, `order received via ${input.channel}`, status, JSON.stringify(review.findings), reviewSentence(review.decision, review.findings.length)],
   );
-  if (status === 'approved') await announceApproval(q, order.id, order.number);
+  if (status === 'approved') {
+    await adjustExposure(q, order.id, 1);
+    await announceApproval(q, order.id, order.number);
+  }
   return order.id;
 }
 
-/**
- * What approving an order changes besides its status, in the same transaction: the dealer's
- * credit exposure grows by the order's net amount, and the ERP hand-off is queued (outbox).
- */
+/** The ERP hand-off, queued in the transaction that approves the order (DESIGN: outbox). */
 export async function announceApproval(q: Queryable, orderId: string, number: string): Promise<void> {
-  await q.query('UPDATE credit_accounts c SET open_orders = c.open_orders + o.net FROM orders o WHERE o.id = $1 AND c.dealer_id = o.dealer_id', [orderId]);
   await q.query(`INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.approved', 'order', $1, 'erp', $2::jsonb)`, [
     orderId,
     JSON.stringify({ orderId, number }),

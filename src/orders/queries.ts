@@ -1,5 +1,6 @@
 import type { Queryable } from '../core/db/index.js';
 import type { Finding } from '../ordering/types.js';
+import { asOrderId } from './transition.js';
 
 export interface OrderLineView {
   lineNo: number;
@@ -50,7 +51,7 @@ const ORDER_FROM = `orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos 
  * placed); `dealerId` null = any dealer (admin). Null when not visible.
  */
 export async function getOrder(q: Queryable, dealerId: number | null, id: string): Promise<OrderView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!asOrderId(id)) return null;
   const { rows } = await q.query<OrderView & { events: Array<Omit<NonNullable<OrderView['events']>[number], 'at'> & { at: string }> }>(
     `SELECT ${ORDER_COLUMNS},
             coalesce((SELECT json_agg(json_build_object(

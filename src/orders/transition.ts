@@ -1,0 +1,69 @@
+/**
+ * The one way an existing order changes state, inside the caller's transaction: the move is
+ * checked against the lifecycle, the status written, the event appended, the dealer's credit
+ * exposure adjusted when the order enters or leaves the states that count against credit, and
+ * the ERP told when an order it already has is cancelled.
+ */
+import type { Queryable } from '../core/db/index.js';
+import { NotFoundError } from '../core/errors.js';
+import { assertTransition, countsAgainstCredit, knownToErp, type OrderStatus } from '../ordering/lifecycle.js';
+
+export interface LockedOrder {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  dealerId: number;
+  dealerCode: string;
+  shipTo: string;
+  net: string;
+  currency: string;
+}
+
+const NO_ORDER = '00000000-0000-0000-0000-000000000000';
+
+/** Order ids are UUIDs; anything else can name no order (and must not reach a ::uuid cast). */
+export function asOrderId(id: string): string | null {
+  return /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+/** Locks the order row for a state change; `dealerId` null = any dealer (admin). 404 otherwise. */
+export async function lockOrder(q: Queryable, id: string, dealerId: number | null): Promise<LockedOrder> {
+  const { rows } = await q.query<LockedOrder>(
+    `SELECT o.id, o.number, o.status, o.dealer_id AS "dealerId", d.code AS "dealerCode", s.code AS "shipTo", o.net::text AS net, o.currency
+       FROM orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos s ON s.id = o.ship_to_id
+      WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2) FOR UPDATE OF o`,
+    [asOrderId(id) ?? NO_ORDER, dealerId],
+  );
+  const order = rows[0];
+  if (!order) throw new NotFoundError(`no order ${id}`);
+  return order;
+}
+
+/** Adds the order's net amount to (+1) or takes it from (−1) its dealer's open orders. */
+export async function adjustExposure(q: Queryable, orderId: string, sign: 1 | -1): Promise<void> {
+  await q.query(
+    `UPDATE credit_accounts c SET open_orders = c.open_orders + $2 * o.net FROM orders o WHERE o.id = $1 AND c.dealer_id = o.dealer_id`,
+    [orderId, sign],
+  );
+}
+
+export async function transitionOrder(q: Queryable, order: LockedOrder, to: OrderStatus, actor: string, message: string | null): Promise<void> {
+  assertTransition(order.status, to);
+  await q.query(`UPDATE orders SET status = $2, updated_at = now() WHERE id = $1`, [order.id, to]);
+  await q.query(`INSERT INTO order_events (order_id, type, from_status, to_status, actor, message) VALUES ($1, $2, $3, $2, $4, $5)`, [
+    order.id,
+    to,
+    order.status,
+    actor,
+    message,
+  ]);
+  const before = countsAgainstCredit(order.status);
+  const after = countsAgainstCredit(to);
+  if (before !== after) await adjustExposure(q, order.id, after ? 1 : -1);
+  if (to === 'cancelled' && knownToErp(order.status)) {
+    await q.query(`INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.cancelled', 'order', $1, 'erp', $2::jsonb)`, [
+      order.id,
+      JSON.stringify({ orderId: order.id, number: order.number }),
+    ]);
+  }
+}
