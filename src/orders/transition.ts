@@ -1,12 +1,13 @@
 /**
  * The one way an existing order changes state, inside the caller's transaction: the move is
- * checked against the lifecycle, the status written, the event appended, the dealer's credit
- * exposure adjusted when the order enters or leaves the states that count against credit, and
- * the ERP told when an order it already has is cancelled.
+ * checked against the lifecycle, reserved stock returned to ATP when the new state releases it,
+ * the status written, the event appended, the dealer's credit exposure adjusted when the order
+ * enters or leaves the states that count against credit, and the ERP told when an order it
+ * already has is cancelled.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
-import { assertTransition, countsAgainstCredit, knownToErp, type OrderStatus } from '../ordering/lifecycle.js';
+import { assertTransition, countsAgainstCredit, knownToErp, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
 
 export interface LockedOrder {
   id: string;
@@ -49,6 +50,17 @@ export async function adjustExposure(q: Queryable, orderId: string, sign: 1 | -1
 
 export async function transitionOrder(q: Queryable, order: LockedOrder, to: OrderStatus, actor: string, message: string | null): Promise<void> {
   assertTransition(order.status, to);
+  if (releasesReservation(to)) {
+    await q.query(
+      `WITH released AS (
+         UPDATE reservations r SET status = 'released', released_at = now()
+           FROM order_lines ol WHERE ol.id = r.order_line_id AND ol.order_id = $1 AND r.status = 'active'
+         RETURNING r.stock_lot_id, r.qty)
+       UPDATE stock_lots l SET reserved = l.reserved - x.qty
+         FROM (SELECT stock_lot_id, sum(qty)::int AS qty FROM released GROUP BY stock_lot_id) x WHERE l.id = x.stock_lot_id`,
+      [order.id],
+    );
+  }
   await q.query(`UPDATE orders SET status = $2, updated_at = now() WHERE id = $1`, [order.id, to]);
   await q.query(`INSERT INTO order_events (order_id, type, from_status, to_status, actor, message) VALUES ($1, $2, $3, $2, $4, $5)`, [
     order.id,
