@@ -128,12 +128,20 @@ export function allocateLine(line: LineToAllocate, lots: LotFacts[], warehouses:
   };
 }
 
-/** Allocates lines in order; what an earlier line takes from a lot is no longer there for later lines. */
-export function allocateOrder(lines: LineToAllocate[], lots: LotFacts[], warehouses: WarehouseFacts[], rules: AllocationRules): LineAvailability[] {
+/**
+ * Allocates lines in order; what an earlier line takes from a lot is no longer there for later
+ * lines (a gift line can share its SKU with an ordered line). `rules` may differ per line.
+ */
+export function allocateOrder<L extends LineToAllocate>(
+  lines: L[],
+  lots: LotFacts[],
+  warehouses: WarehouseFacts[],
+  rules: AllocationRules | ((line: L) => AllocationRules),
+): LineAvailability[] {
   const taken = new Map<number, number>();
   return lines.map((line) => {
-    const remaining = lots.map((l) => (taken.has(l.lotId) ? { ...l, reserved: l.reserved + taken.get(l.lotId)! } : l));
-    const result = allocateLine(line, remaining, warehouses, rules);
+    const remaining = taken.size === 0 ? lots : lots.map((l) => (taken.has(l.lotId) ? { ...l, reserved: l.reserved + taken.get(l.lotId)! } : l));
+    const result = allocateLine(line, remaining, warehouses, typeof rules === 'function' ? rules(line) : rules);
     for (const a of result.allocations) taken.set(a.lotId, (taken.get(a.lotId) ?? 0) + a.qty);
     return result;
   });

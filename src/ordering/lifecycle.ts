@@ -60,6 +60,9 @@ export function releasesReservation(status: OrderStatus): boolean {
   return status === 'cancelled' || status === 'rejected';
 }
 
+/** An order that ends without being fulfilled gives its promotion budgets and coupon uses back. */
+export const releasesRedemptions = releasesReservation;
+
 /** Orders that count against the dealer's credit: approved and on their way, not yet invoiced. */
 export const EXPOSURE_STATUSES: readonly OrderStatus[] = Object.freeze(['approved', 'released', 'confirmed']);
 

@@ -1,12 +1,16 @@
 /**
- * The decision for an order, from facts, with no I/O: price → allocate (FEFO) → review. Used by
- * quotes (without locks) and by order placement (on locked facts, inside the transaction).
+ * The decision for an order, from facts, with no I/O: price → promotions → allocate (FEFO, gift
+ * lines included) → review on the promoted net. Used by quotes (without locks) and by order
+ * placement (on locked facts, inside the transaction).
  */
 import { UserError } from '../core/errors.js';
-import { allocateLine, chooseWarehouse } from '../ordering/availability.js';
-import { priceOrder } from '../ordering/pricing.js';
+import type { Money } from '../ordering/types.js';
+import { allocateOrder, chooseWarehouse } from '../ordering/availability.js';
+import { choosePrice, priceOrder } from '../ordering/pricing.js';
+import { evaluatePromotions } from '../ordering/promotions/engine.js';
+import type { CartLine, LineDiscount, PromotionContext, PromotionResult } from '../ordering/promotions/types.js';
 import { review } from '../ordering/review/index.js';
-import type { LineAvailability, OrderLineRequest, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
+import type { LineAvailability, OrderLineRequest, PricedLine, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
 import type { OrderFacts } from './facts.js';
 
 export interface OrderingSettings {
@@ -16,25 +20,53 @@ export interface OrderingSettings {
   warehouseFallback: readonly string[];
 }
 
+/** A line as it will be ordered: priced, with its promotions' discounts; or a gift line. */
+export interface OrderLine extends PricedLine {
+  isGift: boolean;
+  /** The promotion that gave a gift line. */
+  giftOf: { id: number; code: string } | null;
+  discounts: LineDiscount[];
+}
+
 export interface Evaluation {
+  /** List prices before promotions. */
   pricing: PricingResult;
+  promotions: PromotionResult;
+  /** Cart lines with their discounts, then gift lines. */
+  lines: OrderLine[];
+  totals: { gross: Money; discount: Money; net: Money; currency: string };
   availability: LineAvailability[];
   review: ReviewResult;
 }
 
-export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, settings: Pick<OrderingSettings, 'policy' | 'warehouseFallback'>, today: string): Evaluation {
-  const pricing = priceOrder(lines, { products: facts.products, prices: facts.prices, currency: facts.dealer.currency }, today);
+/** Who is ordering through which channel, with which codes, at which instant. */
+export interface PromotionInputs {
+  now: Date;
+  channel: PromotionContext['channel'];
+  couponCodes: readonly string[];
+}
+
+export function evaluateOrder(
+  requests: OrderLineRequest[],
+  facts: OrderFacts,
+  settings: Pick<OrderingSettings, 'policy' | 'warehouseFallback'>,
+  today: string,
+  inputs: PromotionInputs,
+): Evaluation {
+  const pricing = priceOrder(requests, { products: facts.products, prices: facts.prices, currency: facts.dealer.currency }, today);
   if (pricing.problems.length > 0) {
     const first = pricing.problems[0]!;
     throw new UserError(first.message, { code: 'invalid_lines', problems: pricing.problems });
   }
-  const availability = allocateLines(pricing.lines, facts, today, settings.warehouseFallback);
+  const promotions = evaluatePromotions(toCart(pricing.lines, facts), facts.promotions, promotionContext(facts, today, inputs));
+  const lines = orderLines(pricing.lines, promotions, facts);
+  const availability = allocateLines(lines, facts, today, settings.warehouseFallback);
   const result = review(
     {
-      lines: pricing.lines,
+      lines,
       availability,
-      orderNet: pricing.totals.net,
-      currency: pricing.totals.currency,
+      orderNet: promotions.totals.net,
+      currency: promotions.totals.currency,
       credit: facts.credit,
       shipTo: facts.shipTo,
       authorisations: facts.authorisations,
@@ -42,13 +74,62 @@ export function evaluateOrder(lines: OrderLineRequest[], facts: OrderFacts, sett
     },
     today,
   );
-  return { pricing, availability, review: result };
+  return { pricing, promotions, lines, totals: promotions.totals, availability, review: result };
+}
+
+function toCart(lines: PricedLine[], facts: OrderFacts): CartLine[] {
+  return lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, qty: l.qty, unitPrice: l.unitPrice, gross: l.gross, category: facts.products.get(l.sku)?.category ?? null }));
+}
+
+function promotionContext(facts: OrderFacts, today: string, inputs: PromotionInputs): PromotionContext {
+  // A gift is valued at what the dealer would pay for one unit (only to compare promotions).
+  const giftProducts = new Map<string, { unitPrice: Money | null }>();
+  for (const product of facts.products.values()) {
+    if (product.status !== 'active') continue;
+    giftProducts.set(product.sku, { unitPrice: choosePrice(facts.prices, product.sku, 1, facts.dealer.currency, today)?.unitPrice ?? null });
+  }
+  return {
+    now: inputs.now,
+    today,
+    channel: inputs.channel,
+    dealer: { code: facts.dealer.code, tier: facts.dealer.tier, group: facts.dealer.group, cooperationSince: facts.dealer.cooperationSince, priorOrders: facts.priorOrders },
+    regionCode: facts.shipTo.regionCode,
+    currency: facts.dealer.currency,
+    couponCodes: inputs.couponCodes,
+    coupons: facts.coupons,
+    dealerUses: facts.dealerUses,
+    giftProducts,
+  };
+}
+
+function orderLines(priced: PricedLine[], result: PromotionResult, facts: OrderFacts): OrderLine[] {
+  const byLineNo = new Map(priced.map((l) => [l.lineNo, l]));
+  const promotionIds = new Map(facts.promotions.map((p) => [p.code, p.id]));
+  return result.lines.map((line): OrderLine => {
+    const base = byLineNo.get(line.lineNo);
+    if (base !== undefined && !line.isGift) return { ...base, discount: line.discount, net: line.net, isGift: false, giftOf: null, discounts: line.discounts };
+    const code = line.giftOf!;
+    return {
+      lineNo: line.lineNo,
+      sku: line.sku,
+      qty: line.qty,
+      requestedQty: line.qty,
+      unitPrice: line.unitPrice,
+      gross: line.gross,
+      discount: line.discount,
+      net: line.net,
+      priceListCode: `gift:${code}`,
+      isGift: true,
+      giftOf: { id: promotionIds.get(code)!, code },
+      discounts: [],
+    };
+  });
 }
 
 /**
- * FEFO allocation of each line in the warehouse preferred for the ship-to. Pricing rejects a SKU
- * listed twice, so lines never compete for the same lots and each is allocated on its own, with
- * its own product's minimum remaining shelf life.
+ * FEFO allocation of each line in the warehouse preferred for the ship-to, each with its own
+ * product's minimum remaining shelf life. Lines are allocated in order against what earlier
+ * lines took: a gift line can share its SKU (and lots) with an ordered line.
  */
 export function allocateLines(
   lines: Array<{ lineNo: number; sku: string; qty: number }>,
@@ -57,10 +138,9 @@ export function allocateLines(
   warehouseFallback: readonly string[] = [],
 ): LineAvailability[] {
   const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses, [...warehouseFallback]);
-  return lines.map((line) => {
+  return allocateOrder(lines, facts.lots, warehouses, (line) => {
     const product = facts.products.get(line.sku);
-    const minRemainingDays = Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0);
-    return allocateLine(line, facts.lots, warehouses, { minRemainingDays, today });
+    return { minRemainingDays: Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0), today };
   });
 }
 

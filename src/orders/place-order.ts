@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable, Store } from '../core/db/index.js';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError, UserError } from '../core/errors.js';
 import type { OrderLineRequest } from '../ordering/types.js';
+import { consume, recordRedemptions, redemptionsOf } from '../promotions/redemptions.js';
 import { businessDate, evaluateOrder, type Evaluation, type OrderingSettings } from './evaluate.js';
-import { loadOrderFacts, type DealerRef } from './facts.js';
+import { loadOrderFacts, type DealerRef, type OrderFacts } from './facts.js';
 import { getOrder, type OrderView } from './queries.js';
 import { adjustExposure } from './transition.js';
 
@@ -20,6 +21,7 @@ export interface OrderRequest {
   externalRef?: string | undefined;
   shipTo: string;
   lines: OrderLineRequest[];
+  couponCodes?: string[] | undefined;
   note?: string | undefined;
 }
 
@@ -40,15 +42,65 @@ export interface PlacedOrder {
 
 /** A stable digest of what was asked, so a replayed key with a different body is caught. */
 export function requestHash(request: OrderRequest): string {
-  const canonical = { externalRef: request.externalRef ?? null, shipTo: request.shipTo, note: request.note ?? null, lines: request.lines.map((l) => [l.sku, l.qty]) };
+  const canonical: Record<string, unknown> = { externalRef: request.externalRef ?? null, shipTo: request.shipTo, note: request.note ?? null, lines: request.lines.map((l) => [l.sku, l.qty]) };
+  // Only when given, so digests of orders placed before coupons existed stay the same.
+  const coupons = couponCodes(request);
+  if (coupons.length > 0) canonical.coupons = coupons;
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-/** Price and review without committing anything (carts, portal previews). */
-export async function quoteOrder(store: Store, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date): Promise<Evaluation> {
-  const skus = request.lines.map((line) => line.sku);
-  const facts = await loadOrderFacts(store, dealer, request.shipTo, skus, { lock: false });
-  return evaluateOrder(request.lines, facts, settings, businessDate(now, settings.timeZone));
+/** Entered codes, trimmed, without blanks and repeats (case-insensitive), in entry order. */
+export function couponCodes(request: Pick<OrderRequest, 'couponCodes'>): string[] {
+  const seen = new Set<string>();
+  const codes: string[] = [];
+  for (const raw of request.couponCodes ?? []) {
+    const code = raw.trim();
+    if (code === '' || seen.has(code.toLowerCase())) continue;
+    seen.add(code.toLowerCase());
+    codes.push(code);
+  }
+  return codes;
+}
+
+async function decide(q: Queryable, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date, channel: Channel, lock: boolean) {
+  const codes = couponCodes(request);
+  const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((line) => line.sku), { lock, now, couponCodes: codes });
+  const evaluation = evaluateOrder(request.lines, facts, settings, businessDate(now, settings.timeZone), { now, channel, couponCodes: codes });
+  return { facts, evaluation };
+}
+
+/** Price, promote and review without committing anything (carts, portal previews). */
+export async function quoteOrder(store: Store, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date, channel: Channel = 'api'): Promise<Evaluation> {
+  return (await decide(store, dealer, request, settings, now, channel, false)).evaluation;
+}
+
+/** An order is refused when a code the dealer typed cannot be used: they expected money off. */
+function refuseInvalidCoupons(evaluation: Evaluation): void {
+  const invalid = evaluation.promotions.coupons.filter((c) => c.status === 'invalid');
+  if (invalid.length === 0) return;
+  throw new UserError(invalid.map((c) => c.reason.message.en).join('; '), { code: 'invalid_coupon', coupons: invalid });
+}
+
+/** Rounds of evaluate → consume before giving up; each failed round means a budget ran out meanwhile. */
+const CONSUME_ATTEMPTS = 5;
+
+/**
+ * Evaluates on locked facts and takes the promotions' budgets. When a budget or coupon ran out
+ * between reading and taking it, the takings are rolled back and the order is evaluated again
+ * on fresh counters (the promotion that ran out is then reported as such).
+ */
+async function decideAndConsume(q: Queryable, input: PlaceOrderInput, settings: OrderingSettings): Promise<{ facts: OrderFacts; evaluation: Evaluation }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const decided = await decide(q, input.dealer, input.request, settings, input.now, input.channel, true);
+    refuseInvalidCoupons(decided.evaluation);
+    const redemptions = redemptionsOf(decided.evaluation.promotions, decided.facts.promotions, decided.facts.coupons);
+    if (redemptions.length === 0) return decided;
+    await q.query('SAVEPOINT promotions');
+    const shortage = await consume(q, input.dealer.dealerId, redemptions);
+    if (shortage === null) return decided;
+    await q.query('ROLLBACK TO SAVEPOINT promotions');
+    if (attempt >= CONSUME_ATTEMPTS) throw new ConflictError(`${shortage.what} ran out while the order was placed; try again`, { code: 'promotion_contention' });
+  }
 }
 
 export async function placeOrder(store: Store, input: PlaceOrderInput, settings: OrderingSettings): Promise<PlacedOrder> {
@@ -57,9 +109,9 @@ export async function placeOrder(store: Store, input: PlaceOrderInput, settings:
   const orderId = await store.tx(async (q) => {
     const earlier = await findEarlier(q, dealer, input.idempotencyKey, request.externalRef, hash);
     if (earlier) return { id: earlier, replayed: true };
-    const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((l) => l.sku), { lock: true });
-    const evaluation = evaluateOrder(request.lines, facts, settings, businessDate(input.now, settings.timeZone));
+    const { facts, evaluation } = await decideAndConsume(q, input, settings);
     const id = await writeOrder(q, input, facts.shipTo.id, facts.products, evaluation, hash);
+    await recordRedemptions(q, id, dealer.dealerId, redemptionsOf(evaluation.promotions, facts.promotions, facts.coupons));
     return { id, replayed: false };
   });
   const order = await getOrder(store, dealer.dealerId, orderId.id);
@@ -102,29 +154,35 @@ async function writeOrder(
   evaluation: Evaluation,
   hash: string,
 ): Promise<string> {
-  const { pricing, availability, review } = evaluation;
+  const { totals, availability, review } = evaluation;
   const status = review.decision === 'approve' ? 'approved' : 'held';
   const { rows } = await q.query<{ id: string; number: string }>(
-    `INSERT INTO orders (number, dealer_id, channel, external_ref, idempotency_key, request_hash, ship_to_id, status, currency, gross, discount, net, review, note)
+    `INSERT INTO orders (number, dealer_id, channel, external_ref, idempotency_key, request_hash, ship_to_id, status, currency, gross, discount, net, review, note, promotions)
      VALUES ('DH' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('order_number_seq')::text, 7, '0'),
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb)
      RETURNING id, number`,
     [
       input.dealer.dealerId, input.channel, input.request.externalRef ?? null, input.idempotencyKey ?? null, hash, shipToId, status,
-      pricing.totals.currency, pricing.totals.gross, pricing.totals.discount, pricing.totals.net, JSON.stringify(review), input.request.note ?? null,
+      totals.currency, totals.gross, totals.discount, totals.net, JSON.stringify(review), input.request.note ?? null,
+      JSON.stringify({ promotions: evaluation.promotions.promotions, coupons: evaluation.promotions.coupons }),
     ],
   );
   const order = rows[0]!;
-  const lines = pricing.lines.map((line) => {
+  const lines = evaluation.lines.map((line) => {
     const lineAvailability = availability.find((a) => a.lineNo === line.lineNo);
-    return { ...line, productId: products.get(line.sku)!.id, warehouseCode: lineAvailability?.warehouseCode ?? null };
+    return {
+      line_no: line.lineNo, product_id: products.get(line.sku)!.id, warehouse_code: lineAvailability?.warehouseCode ?? null, qty: line.qty,
+      unit_price: line.unitPrice, gross: line.gross, discount: line.discount, net: line.net, is_gift: line.isGift, promotion_id: line.giftOf?.id ?? null,
+      discounts: line.discounts,
+    };
   });
   await q.query(
-    `INSERT INTO order_lines (order_id, line_no, product_id, warehouse_id, qty, unit_price, gross, discount, net)
-     SELECT $1, x.line_no, x.product_id, w.id, x.qty, x.unit_price, x.gross, x.discount, x.net
-       FROM json_to_recordset($2::json) AS x(line_no int, product_id bigint, warehouse_code text, qty int, unit_price numeric, gross numeric, discount numeric, net numeric)
+    `INSERT INTO order_lines (order_id, line_no, product_id, warehouse_id, qty, unit_price, gross, discount, net, is_gift, promotion_id, discounts)
+     SELECT $1, x.line_no, x.product_id, w.id, x.qty, x.unit_price, x.gross, x.discount, x.net, x.is_gift, x.promotion_id, x.discounts
+       FROM json_to_recordset($2::json) AS x(line_no int, product_id bigint, warehouse_code text, qty int, unit_price numeric, gross numeric, discount numeric,
+                                             net numeric, is_gift boolean, promotion_id bigint, discounts jsonb)
        LEFT JOIN warehouses w ON w.code = x.warehouse_code`,
-    [order.id, JSON.stringify(lines.map((l) => ({ line_no: l.lineNo, product_id: l.productId, warehouse_code: l.warehouseCode, qty: l.qty, unit_price: l.unitPrice, gross: l.gross, discount: l.discount, net: l.net })))],
+    [order.id, JSON.stringify(lines)],
   );
   if (status === 'approved') await reserve(q, order.id, availability);
   await q.query(

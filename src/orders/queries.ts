@@ -1,5 +1,7 @@
 import type { Queryable } from '../core/db/index.js';
+import type { CouponReport, LineDiscount, PromotionReport } from '../ordering/promotions/types.js';
 import type { Finding } from '../ordering/types.js';
+import { visibleToDealer } from '../promotions/views.js';
 import { asOrderId } from './transition.js';
 
 export interface OrderLineView {
@@ -13,6 +15,10 @@ export interface OrderLineView {
   net: string;
   warehouse: string | null;
   lots: Array<{ lot: string; expiryDate: string | null; qty: number; status: string }>;
+  isGift: boolean;
+  /** The promotion code that gave a gift line. */
+  giftOf: string | null;
+  discounts: LineDiscount[];
 }
 
 export interface OrderView {
@@ -26,6 +32,9 @@ export interface OrderView {
   review: { decision: 'approve' | 'hold'; findings: Finding[] } | null;
   lines: OrderLineView[];
   totals: { gross: string; discount: string; net: string; currency: string };
+  /** Every promotion considered when the order was placed (a dealer sees those meant for it). */
+  promotions: PromotionReport[];
+  coupons: CouponReport[];
   erpOrderNo: string | null;
   note: string | null;
   createdAt: Date;
@@ -52,11 +61,16 @@ const ORDER_FROM = `orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos 
  */
 export async function getOrder(q: Queryable, dealerId: number | null, id: string): Promise<OrderView | null> {
   if (!asOrderId(id)) return null;
-  const { rows } = await q.query<OrderView & { events: Array<Omit<NonNullable<OrderView['events']>[number], 'at'> & { at: string }> }>(
-    `SELECT ${ORDER_COLUMNS},
+  type Row = Omit<OrderView, 'promotions' | 'coupons'> & {
+    events: Array<Omit<NonNullable<OrderView['events']>[number], 'at'> & { at: string }>;
+    promotionReport: { promotions: PromotionReport[]; coupons: CouponReport[] } | null;
+  };
+  const { rows } = await q.query<Row>(
+    `SELECT ${ORDER_COLUMNS}, o.promotions AS "promotionReport",
             coalesce((SELECT json_agg(json_build_object(
                        'lineNo', ol.line_no, 'sku', p.sku, 'name', p.name, 'qty', ol.qty, 'unitPrice', ol.unit_price::text,
                        'lineTotal', ol.gross::text, 'discount', ol.discount::text, 'net', ol.net::text, 'warehouse', w.code,
+                       'isGift', ol.is_gift, 'giftOf', (SELECT pr.code FROM promotions pr WHERE pr.id = ol.promotion_id), 'discounts', ol.discounts,
                        'lots', coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'qty', r.qty, 'status', r.status)
                                                          ORDER BY l.expiry_date, l.lot)
                                            FROM reservations r JOIN stock_lots l ON l.id = r.stock_lot_id WHERE r.order_line_id = ol.id), '[]'))
@@ -69,10 +83,14 @@ export async function getOrder(q: Queryable, dealerId: number | null, id: string
        FROM ${ORDER_FROM} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2)`,
     [id, dealerId],
   );
-  const order = rows[0];
-  if (!order) return null;
+  const row = rows[0];
+  if (!row) return null;
+  const { promotionReport, ...order } = row;
+  const promotions = promotionReport?.promotions ?? [];
   return {
     ...order,
+    promotions: dealerId === null ? promotions : visibleToDealer(promotions),
+    coupons: promotionReport?.coupons ?? [],
     lines: order.lines.map((line) => ({ ...line, unitPrice: displayPrice(line.unitPrice) })),
     events: order.events.map((event) => ({ ...event, at: new Date(event.at) })),
   };

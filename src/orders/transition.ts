@@ -1,13 +1,14 @@
 /**
  * The one way an existing order changes state, inside the caller's transaction: the move is
  * checked against the lifecycle, reserved stock returned to ATP when the new state releases it,
- * the status written, the event appended, the dealer's credit exposure adjusted when the order
+ * promotion budgets and coupon uses given back when it ends unfulfilled, the status written, the event appended, the dealer's credit exposure adjusted when the order
  * enters or leaves the states that count against credit, and the ERP told when an order it
  * already has is cancelled.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
-import { assertTransition, countsAgainstCredit, knownToErp, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
+import { assertTransition, countsAgainstCredit, knownToErp, releasesRedemptions, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
+import { releaseRedemptions } from '../promotions/redemptions.js';
 
 export interface LockedOrder {
   id: string;
@@ -61,6 +62,7 @@ export async function transitionOrder(q: Queryable, order: LockedOrder, to: Orde
       [order.id],
     );
   }
+  if (releasesRedemptions(to)) await releaseRedemptions(q, order.id);
   await q.query(`UPDATE orders SET status = $2, updated_at = now() WHERE id = $1`, [order.id, to]);
   await q.query(`INSERT INTO order_events (order_id, type, from_status, to_status, actor, message) VALUES ($1, $2, $3, $2, $4, $5)`, [
     order.id,

@@ -34,6 +34,33 @@ const finding = z.object({
   message: z.object({ 'zh-CN': z.string(), en: z.string() }),
 });
 export const reviewView = z.object({ decision: z.enum(['approve', 'hold']), findings: z.array(finding) });
+
+const explanation = z.object({
+  code: z.string(),
+  data: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.object({ 'zh-CN': z.string(), en: z.string() }),
+});
+/** One promotion considered for the order, applied or not, and why. */
+export const promotionReportView = z.object({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  type: z.string(),
+  level: z.enum(['line', 'order']),
+  status: z.enum(['applied', 'not_applied']),
+  discount: z.string(),
+  gifts: z.array(z.object({ sku: z.string(), qty: z.number() })),
+  reason: explanation,
+  hint: explanation.nullable(),
+  coupon: z.string().nullable(),
+});
+export const couponReportView = z.object({ code: z.string(), status: z.enum(['applied', 'not_applied', 'invalid']), reason: explanation });
+/** Gift lines come after the ordered lines; each promotion's share of a line's discount is listed. */
+const promotionLineFields = {
+  isGift: z.boolean(),
+  giftOf: z.string().nullable(),
+  discounts: z.array(z.object({ promotion: z.string(), amount: z.string() })),
+};
 const totals = z.object({ gross: z.string(), discount: z.string(), net: z.string(), currency: z.string() });
 
 export const orderView = z.object({
@@ -57,9 +84,12 @@ export const orderView = z.object({
       net: z.string(),
       warehouse: z.string().nullable(),
       lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number(), status: z.string() })),
+      ...promotionLineFields,
     }),
   ),
   totals,
+  promotions: z.array(promotionReportView),
+  coupons: z.array(couponReportView),
   erpOrderNo: z.string().nullable(),
   note: z.string().nullable(),
   createdAt: z.date(),
@@ -69,7 +99,7 @@ export const orderView = z.object({
     .optional(),
 });
 
-export const orderSummary = orderView.omit({ lines: true, events: true });
+export const orderSummary = orderView.omit({ lines: true, events: true, promotions: true, coupons: true });
 
 export const quoteView = z.object({
   review: reviewView,
@@ -86,7 +116,10 @@ export const quoteView = z.object({
       available: z.number(),
       warehouse: z.string().nullable(),
       lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number() })),
+      ...promotionLineFields,
     }),
   ),
   totals,
+  promotions: z.array(promotionReportView),
+  coupons: z.array(couponReportView),
 });

@@ -5,6 +5,7 @@ import type { HttpDeps, RouteModule } from '../../core/http/server.js';
 import { cancelOrder } from '../../orders/cancel-order.js';
 import { placeOrder, quoteOrder, type OrderingSettings } from '../../orders/place-order.js';
 import { displayPrice, getOrder, listOrders } from '../../orders/queries.js';
+import { visibleToDealer } from '../../promotions/views.js';
 import { authErrors, errorResponse } from '../schemas.js';
 import { idempotencyKey, orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
 
@@ -29,8 +30,10 @@ export const orderRoutes: RouteModule = {
         const evaluation = await quoteOrder(store, dealerOf(request), request.body, settings, new Date());
         return {
           review: evaluation.review,
-          totals: evaluation.pricing.totals,
-          lines: evaluation.pricing.lines.map((line) => {
+          totals: evaluation.totals,
+          promotions: visibleToDealer(evaluation.promotions.promotions),
+          coupons: evaluation.promotions.coupons,
+          lines: evaluation.lines.map((line) => {
             const availability = evaluation.availability.find((a) => a.lineNo === line.lineNo);
             return {
               lineNo: line.lineNo,
@@ -44,6 +47,9 @@ export const orderRoutes: RouteModule = {
               available: availability?.available ?? 0,
               warehouse: availability?.warehouseCode ?? null,
               lots: (availability?.allocations ?? []).map((a) => ({ lot: a.lot, expiryDate: a.expiryDate, qty: a.qty })),
+              isGift: line.isGift,
+              giftOf: line.giftOf?.code ?? null,
+              discounts: line.discounts,
             };
           }),
         };
