@@ -3,6 +3,7 @@ import { adminConnectorRoutes } from './admin/connectors.js';
 import { adminDealerRoutes } from './admin/dealers.js';
 import { adminJobRoutes } from './admin/jobs.js';
 import { adminOrderRoutes } from './admin/orders.js';
+import { adminPromotionRoutes } from './admin/promotions.js';
 import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
 import { meRoutes } from './v1/me.js';
@@ -12,4 +13,4 @@ import { orderBatchRoutes } from './v1/orders-batch.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminPromotionRoutes];
