@@ -161,6 +161,8 @@ interface Candidate {
 }
 
 interface Pass {
+  /** false: order-level outcomes carry their discount but not its split over the lines (see runPass). */
+  full: boolean;
   /** Per promotion id: its outcome in this pass (after the budget check). */
   outcomes: Map<number, Outcome>;
   /** Applied outcomes in evaluation order. */
@@ -169,8 +171,12 @@ interface Pass {
   benefit: number;
 }
 
-/** Runs `members` (in evaluation order) over the cart from full gross (README §3). */
-function runPass(cart: Cart, members: readonly Candidate[]): Pass {
+/**
+ * Runs `members` (in evaluation order) over the cart from full gross (README §3). With `full`
+ * false (one candidate alone, to learn whether it applies and its benefit) the order-level split
+ * over the lines is skipped: the discount and benefit are the same, the lines are not.
+ */
+function runPass(cart: Cart, members: readonly Candidate[], full = true): Pass {
   const remaining = cart.gross.slice();
   const view: { -readonly [K in keyof PassView]: PassView[K] } = {
     lines: cart.lines,
@@ -179,8 +185,9 @@ function runPass(cart: Cart, members: readonly Candidate[]): Pass {
     afterLineStage: null,
     eligible: [],
     giftPrices: cart.giftPrices,
+    needParts: full,
   };
-  const pass: Pass = { outcomes: new Map(), applied: [], remaining, benefit: 0 };
+  const pass: Pass = { full, outcomes: new Map(), applied: [], remaining, benefit: 0 };
   for (const member of members) {
     const { compiled } = member;
     if (!compiled.lineLevel && view.afterLineStage === null) view.afterLineStage = remaining.slice();
@@ -213,7 +220,7 @@ function choose(cart: Cart, candidates: Candidate[], reasons: Map<number, Reason
   let standing: Candidate[] = [];
   for (const candidate of candidates) {
     const id = candidate.compiled.promotion.id;
-    const pass = runPass(cart, [candidate]);
+    const pass = runPass(cart, [candidate], false);
     const outcome = pass.outcomes.get(id)!;
     if (!outcome.applied) {
       reasons.set(id, outcome.reason);
@@ -266,7 +273,8 @@ function choose(cart: Cart, candidates: Candidate[], reasons: Map<number, Reason
       lost.set(c.compiled.promotion.id, reason('not_combined', { winner: best.label, winnerBenefit: formatCents(best.pass.benefit), benefit: formatCents(option.pass.benefit) }));
     }
   }
-  return { pass: best.pass, winners, lost };
+  // An alone pass did not split order-level discounts over the lines: run the winner in full.
+  return { pass: best.pass.full ? best.pass : runPass(cart, best.members), winners, lost };
 }
 
 const evaluationTie = (a: Promotion, b: Promotion): number => a.priority - b.priority || a.id - b.id;

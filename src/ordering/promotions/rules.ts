@@ -27,6 +27,11 @@ export interface PassView {
   /** Indices of this promotion's eligible lines, ascending (= SKU order). */
   eligible: readonly number[];
   giftPrices: ReadonlyMap<string, { price4: number | null }>;
+  /**
+   * false in a pass that only needs each outcome's discount (a candidate alone, to know whether it
+   * applies and its benefit): order-level discounts then skip the split over the lines.
+   */
+  needParts: boolean;
 }
 
 export interface GiftOut {
@@ -241,6 +246,7 @@ function mixMatch(rule: Extract<PromotionRule, { type: 'mix_match' }>): Evaluato
 
 /** The order-level discount `d`, capped by what is left on the eligible lines and split over them. */
 function orderDiscount(view: PassView, d: number, what: string, hint: Reason | null = null): Outcome {
+  if (!view.needParts) return discounted(NO_PARTS, Math.min(d, sumOver(view.eligible, view.remaining)), what, hint);
   const weights = view.eligible.map((i) => view.remaining[i]!);
   const { parts, total } = split(view.eligible, weights, d);
   return discounted(parts, total, what, hint);
