@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Logger } from '../core/logger.js';
 import type { MappingSpec } from '../mappings/types.js';
 
-/** The canonical tables a stream can feed (see src/core/sync/entities.ts). */
+/** The canonical tables a stream can feed (schemas: src/core/sync/canonical.ts; tables: sinks.ts). */
 export type CanonicalEntity =
   | 'regions'
   | 'dealers'
@@ -19,7 +19,9 @@ export type CanonicalEntity =
   | 'warehouses'
   | 'stock_lots'
   | 'credit_accounts'
-  | 'ar_open_items';
+  | 'ar_open_items'
+  | 'promotions'
+  | 'coupons';
 
 /** Opaque to the runner; JSON-serialisable (stored in sync_state.cursor). */
 export type Cursor = string | number | boolean | null | Cursor[] | { [key: string]: Cursor };

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/core/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { DEMO_DEALER_CODES, demoDate } from '../../src/demo/demo-data.js';
 import { loadDemoData } from '../../src/demo/load-demo.js';
+import { PROMOTION_TYPES, type Eligibility, type PromotionRule } from '../../src/ordering/promotions/definition.js';
 import { createTestStore, storeDrivers, type TestStore } from '../support/store.js';
 
 // 10:00 in Shanghai; every relative date in config/demo-data is read against it.
@@ -192,6 +193,47 @@ describe.each(storeDrivers())('demo data through the file connector on %s', (dri
     );
     expect(money.rows.length).toBeGreaterThan(60);
     for (const { value } of money.rows) expect(value).toMatch(/^\d+\.(\d{2}|\d{4})$/);
+  });
+
+  it('loads the demo promotions (one of every rule type) and their coupon codes, none rejected', async () => {
+    // load() has checked that no stream rejected a record.
+    expect(first.counts).toMatchObject({ promotions: 12, coupons: 5 });
+    const { rows } = await t.store.query<{
+      code: string; type: string; rules: PromotionRule; eligibility: Eligibility; stackable: boolean; exclusive_group: string | null;
+      requires_coupon: boolean; source: string; valid_from: Date; valid_to: Date; status: string;
+    }>('SELECT code, type, rules, eligibility, stackable, exclusive_group, requires_coupon, source, valid_from, valid_to, status FROM promotions ORDER BY code');
+    expect(new Set(rows.map((p) => p.type))).toEqual(new Set(PROMOTION_TYPES));
+    for (const p of rows) {
+      expect(p, p.code).toMatchObject({ source: 'file:promotions.yaml', status: 'active' });
+      expect([p.valid_from.toISOString(), p.valid_to.toISOString()], p.code).toEqual(['2024-12-31T16:00:00.000Z', '2029-12-31T16:00:00.000Z']);
+    }
+    expect(rows.filter((p) => !p.stackable).map((p) => p.code)).toEqual(['P-FIRST-ORDER']);
+    expect(rows.filter((p) => p.exclusive_group !== null).map((p) => p.code)).toEqual(['P-MANJIAN-2000', 'P-TIERED']);
+    expect(rows.filter((p) => p.eligibility.firstOrder).map((p) => p.code)).toEqual(['P-FIRST-ORDER']);
+
+    // Every SKU and category a promotion names is a demo product's.
+    const products = await t.store.query<{ sku: string; category: string }>('SELECT sku, category FROM products');
+    const skus = new Set(products.rows.map((p) => p.sku));
+    const categories = new Set(products.rows.map((p) => p.category));
+    for (const { code, rules, eligibility } of rows) {
+      const named = [
+        ...(eligibility.products ?? []),
+        ...(rules.type === 'gift' ? rules.gifts.map((g) => g.sku) : []),
+        ...(rules.type === 'bundle' ? rules.components.map((c) => c.sku) : []),
+      ];
+      for (const sku of named) expect(skus.has(sku), `${code}: ${sku}`).toBe(true);
+      for (const category of eligibility.categories ?? []) expect(categories.has(category), `${code}: ${category}`).toBe(true);
+    }
+
+    const coupons = await t.store.query<{ code: string; promotion: string; requires: boolean; max_uses: number | null; per_dealer_limit: number | null; dealer: string | null; status: string }>(
+      `SELECT c.code, p.code AS promotion, p.requires_coupon AS requires, c.max_uses, c.per_dealer_limit, d.code AS dealer, c.status
+         FROM coupons c JOIN promotions p ON p.id = c.promotion_id LEFT JOIN dealers d ON d.id = c.dealer_id ORDER BY c.code`,
+    );
+    expect(coupons.rows.every((c) => c.promotion === 'P-COUPON-60' && c.requires)).toBe(true);
+    expect(coupons.rows.find((c) => c.code === 'WELCOME-D001')).toMatchObject({ max_uses: 1, dealer: 'D001', status: 'active' });
+    expect(coupons.rows.find((c) => c.code === 'HUB-60')).toMatchObject({ max_uses: 100, per_dealer_limit: 2, dealer: null });
+    expect(coupons.rows.find((c) => c.code === 'VIP-88')).toMatchObject({ max_uses: null, per_dealer_limit: 1 });
+    expect(coupons.rows.find((c) => c.code === 'OLD-2024')).toMatchObject({ status: 'disabled' });
   });
 
   it('does nothing the second time', async () => {

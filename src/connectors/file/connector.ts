@@ -1,5 +1,5 @@
 /**
- * The `file` connector: CSV, XLSX and JSON files dropped into a folder. Each stream reads the
+ * The `file` connector: CSV, XLSX, JSON and YAML files dropped into a folder. Each stream reads the
  * files matching its pattern in (mtime, name) order and yields pages of `pageSize` records,
  * each with its file and row, and a cursor saying how far it got (see cursor.ts).
  */
@@ -15,8 +15,9 @@ import { readJsonRows } from './json-reader.js';
 import { fileOptionsSchema, resolveFolder, resolveStreams, type FileFormat, type FileOptions, type FileStream } from './options.js';
 import { inBatches, type BatchReader } from './rows.js';
 import { readXlsxRows } from './xlsx-reader.js';
+import { readYamlRows } from './yaml-reader.js';
 
-const READERS: Record<FileFormat, BatchReader> = { csv: readCsvRows, xlsx: inBatches(readXlsxRows), json: inBatches(readJsonRows) };
+const READERS: Record<FileFormat, BatchReader> = { csv: readCsvRows, xlsx: inBatches(readXlsxRows), json: inBatches(readJsonRows), yaml: inBatches(readYamlRows) };
 
 export const fileConnector = defineConnector<FileOptions>({
   kind: 'file',
@@ -27,7 +28,7 @@ export const fileConnector = defineConnector<FileOptions>({
       entity: stream.entity,
       mode: stream.mode,
       primaryKey: canonicalKeys[stream.entity],
-      defaultMapping: defaultMapping(stream.entity, stream.format),
+      defaultMapping: defaultMapping(stream.entity, stream.format, stream.pattern),
     })),
   create: (options) => createFileConnector(options),
 });

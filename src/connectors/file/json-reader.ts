@@ -6,39 +6,58 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../../core/errors.js';
 import { displayPath } from './files.js';
-import type { RowReader } from './rows.js';
+import type { RowEvent, RowReader } from './rows.js';
+import type { FileStream } from './options.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const readJsonRows: RowReader = async function* (file, stream) {
-  const name = displayPath(file.path);
-  const fail = (message: string): never => {
-    throw new UserError(`${name}: ${message}`, { file: file.path });
+/** Fails with a UserError naming the file. */
+export type Fail = (message: string) => never;
+
+export function fileFailure(path: string): Fail {
+  const name = displayPath(path);
+  return (message) => {
+    throw new UserError(`${name}: ${message}`, { file: path });
   };
-  let text: string;
+}
+
+/** The whole file as UTF-8 text (`kind` names the format in the message). */
+export async function readUtf8(path: string, kind: string, fail: Fail): Promise<string> {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file.path));
+    return new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
   } catch (error) {
-    return fail(`cannot be read as UTF-8 JSON: ${(error as Error).message}`);
+    return fail(`cannot be read as UTF-8 ${kind}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The records of a parsed document (JSON or YAML): the list at the stream's `jsonPath`, or
+ * the document itself. An element that is not an object is a row error; the others go on.
+ */
+export function* documentRows(data: unknown, stream: Pick<FileStream, 'jsonPath'>, kind: string, fail: Fail): Generator<RowEvent> {
+  let items: unknown = data;
+  const walked: string[] = [];
+  for (const key of stream.jsonPath?.split('.') ?? []) {
+    if (!isRecord(items) || !(key in items)) return fail(`no "${[...walked, key].join('.')}" in the ${kind} (jsonPath ${stream.jsonPath})`);
+    items = items[key];
+    walked.push(key);
+  }
+  if (!Array.isArray(items)) {
+    return fail(stream.jsonPath ? `"${stream.jsonPath}" is not an array` : `the top level is not ${kind === 'YAML' ? 'a list' : 'an array'}; set jsonPath to the ${kind === 'YAML' ? 'list' : 'array'} of records`);
+  }
+  for (const [index, item] of items.entries()) {
+    yield isRecord(item) ? { row: index + 1, record: item } : { row: index + 1, error: `expected an object, found ${JSON.stringify(item)?.slice(0, 80)}` };
+  }
+}
+
+export const readJsonRows: RowReader = async function* (file, stream) {
+  const fail = fileFailure(file.path);
+  const text = await readUtf8(file.path, 'JSON', fail);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     return fail(`not valid JSON: ${(error as Error).message}`);
   }
-
-  let items: unknown = data;
-  const walked: string[] = [];
-  for (const key of stream.jsonPath?.split('.') ?? []) {
-    if (!isRecord(items) || !(key in items)) return fail(`no "${[...walked, key].join('.')}" in the JSON (jsonPath ${stream.jsonPath})`);
-    items = items[key];
-    walked.push(key);
-  }
-  if (!Array.isArray(items)) {
-    return fail(stream.jsonPath ? `"${stream.jsonPath}" is not an array` : 'the top level is not an array; set jsonPath to the array of records');
-  }
-  for (const [index, item] of items.entries()) {
-    yield isRecord(item) ? { row: index + 1, record: item } : { row: index + 1, error: `expected an object, found ${JSON.stringify(item)?.slice(0, 80)}` };
-  }
+  yield* documentRows(data, stream, 'JSON', fail);
 };

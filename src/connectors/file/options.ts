@@ -9,9 +9,10 @@ import type { CanonicalEntity } from '../contract.js';
 
 export const CANONICAL_ENTITIES = [
   'regions', 'dealers', 'dealer_regions', 'ship_tos', 'products', 'prices', 'warehouses', 'stock_lots', 'credit_accounts', 'ar_open_items',
+  'promotions', 'coupons',
 ] as const satisfies readonly CanonicalEntity[];
 
-export const FILE_FORMATS = ['csv', 'xlsx', 'json'] as const;
+export const FILE_FORMATS = ['csv', 'xlsx', 'json', 'yaml'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 /** Labels `TextDecoder` accepts (WHATWG encodings: utf-8, gbk, gb18030, big5, utf-16le …). */
@@ -45,11 +46,15 @@ const streamSchema = z
       .describe('File names to read, with * and ? wildcards (case-insensitive), e.g. "products*.csv".'),
     entity: z.enum(CANONICAL_ENTITIES).describe('Canonical table the records feed.'),
     mode: z.enum(['incremental', 'snapshot']).optional().describe('Default incremental (snapshot for stock_lots): snapshot reads only the newest matching file.'),
-    format: z.enum(FILE_FORMATS).optional().describe('Default: from the pattern\'s extension (.csv, .txt, .tsv, .xlsx, .json).'),
+    format: z.enum(FILE_FORMATS).optional().describe('Default: from the pattern\'s extension (.csv, .txt, .tsv, .xlsx, .json, .yaml, .yml).'),
     csv: csvSchema.optional(),
     sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional().describe('XLSX: sheet name, or 1-based position; default the first sheet.'),
     headerRow: z.number().int().min(1).optional().describe('XLSX: the row holding the column names (default 1); rows above it are ignored.'),
-    jsonPath: z.string().min(1).optional().describe('JSON: dotted path to the array of records, e.g. "data.accounts"; default the top-level array.'),
+    jsonPath: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('JSON and YAML: dotted path to the list of records, e.g. "data.accounts"; default the top-level list.'),
   })
   .strict();
 
@@ -66,14 +71,16 @@ export const fileOptionsSchema = z
       const at = (key: string) => ['streams', name, key];
       const format = stream.format ?? inferFormat(stream.pattern);
       if (!format) {
-        ctx.addIssue({ code: 'custom', path: at('format'), message: `cannot tell the format from "${stream.pattern}"; set format: csv|xlsx|json` });
+        ctx.addIssue({ code: 'custom', path: at('format'), message: `cannot tell the format from "${stream.pattern}"; set format: ${FILE_FORMATS.join('|')}` });
         continue;
       }
       if (stream.csv && format !== 'csv') ctx.addIssue({ code: 'custom', path: at('csv'), message: `csv options apply to csv streams; this one is ${format}` });
       for (const key of ['sheet', 'headerRow'] as const) {
         if (stream[key] !== undefined && format !== 'xlsx') ctx.addIssue({ code: 'custom', path: at(key), message: `${key} applies to xlsx streams; this one is ${format}` });
       }
-      if (stream.jsonPath !== undefined && format !== 'json') ctx.addIssue({ code: 'custom', path: at('jsonPath'), message: `jsonPath applies to json streams; this one is ${format}` });
+      if (stream.jsonPath !== undefined && format !== 'json' && format !== 'yaml') {
+        ctx.addIssue({ code: 'custom', path: at('jsonPath'), message: `jsonPath applies to json and yaml streams; this one is ${format}` });
+      }
     }
   });
 
@@ -93,7 +100,7 @@ export interface FileStream {
   jsonPath: string | undefined;
 }
 
-const EXTENSIONS: Record<string, FileFormat> = { csv: 'csv', txt: 'csv', tsv: 'csv', xlsx: 'xlsx', json: 'json' };
+const EXTENSIONS: Record<string, FileFormat> = { csv: 'csv', txt: 'csv', tsv: 'csv', xlsx: 'xlsx', json: 'json', yaml: 'yaml', yml: 'yaml' };
 
 export function inferFormat(pattern: string): FileFormat | undefined {
   const match = /\.([a-z0-9]+)$/i.exec(pattern);

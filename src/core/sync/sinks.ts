@@ -6,7 +6,7 @@
  */
 import type { CanonicalEntity } from '../../connectors/contract.js';
 
-type SqlType = 'text' | 'int' | 'numeric' | 'date' | 'boolean';
+type SqlType = 'text' | 'int' | 'numeric' | 'date' | 'boolean' | 'jsonb' | 'timestamptz';
 
 export interface Reference {
   /** Canonical field holding the code, e.g. `sku`. */
@@ -15,15 +15,34 @@ export interface Reference {
   column: string;
   /** Target column receiving the id, e.g. `product_id`. */
   as: string;
+  /** A blank code means no reference (a null id); only a code that does not resolve is an issue. */
+  optional?: boolean;
+}
+
+export interface SinkField {
+  name: string;
+  /** How the canonical record carries it (the input column's type). */
+  type: SqlType;
+  /** SQL for NOT NULL columns when the record has no value. */
+  default?: string;
+  /**
+   * SQL computing the column instead of copying the field: over `input` (the record),
+   * `r0`, `r1` … (the rows the refs resolved to, in `refs` order) and `t` (the existing row,
+   * all nulls when there is none).
+   */
+  value?: string;
 }
 
 export interface Sink {
   entity: CanonicalEntity;
   table: string;
   /** Canonical fields copied into same-named columns, with a default for NOT NULL columns. */
-  fields: Array<{ name: string; type: SqlType; default?: string }>;
+  fields: SinkField[];
   refs: Reference[];
-  /** Target columns of the unique key ON CONFLICT uses. */
+  /**
+   * The unique key ON CONFLICT uses, as its index is written: target columns, or a function
+   * of one column for an expression index (`lower(code)`).
+   */
   conflict: string[];
   /** Statement run when a completed snapshot did not report rows (null: leave them). */
   onDisappeared?: string;
@@ -37,6 +56,20 @@ const dealerRef: Reference = { field: 'dealer_code', table: 'dealers', column: '
 const productRef: Reference = { field: 'sku', table: 'products', column: 'sku', as: 'product_id' };
 const warehouseRef: Reference = { field: 'warehouse_code', table: 'warehouses', column: 'code', as: 'warehouse_id' };
 const priceListRef: Reference = { field: 'price_list_code', table: 'price_lists', column: 'code', as: 'price_list_id' };
+const promotionRef: Reference = { field: 'promotion_code', table: 'promotions', column: 'code', as: 'promotion_id' };
+
+/**
+ * A coupon window bound (canonical.ts): an instant ending in Z as it is, a local wall time in
+ * its promotion's time zone (r0: the promotion the coupon's ref resolved to).
+ */
+const couponBound = (field: string) =>
+  `CASE WHEN input.${field} LIKE '%Z' THEN input.${field}::timestamptz ELSE input.${field}::timestamp AT TIME ZONE r0.time_zone END`;
+
+/**
+ * A limit (null = none) never below what orders have already used: lowering a budget or a
+ * coupon's uses under its usage means "used up", and keeps the table's used ≤ limit checks.
+ */
+const atLeastUsed = (field: string, used: string) => `CASE WHEN input.${field} IS NULL THEN NULL ELSE greatest(input.${field}, t.${used}) END`;
 
 export const SINKS: Record<CanonicalEntity, Sink> = {
   regions: { entity: 'regions', table: 'regions', fields: [{ name: 'code', type: 'text' }, { name: 'name', type: 'text' }], refs: [], conflict: ['code'] },
@@ -195,7 +228,58 @@ export const SINKS: Record<CanonicalEntity, Sink> = {
                      WHERE t.open_amount <> 0
                        AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = t.id)`,
   },
+  // A promotion row as promotionRecord() builds it. The usage counters (used_amount, used_uses)
+  // are not fields, so a sync never resets what orders have consumed.
+  promotions: {
+    entity: 'promotions',
+    table: 'promotions',
+    fields: [
+      { name: 'code', type: 'text' },
+      { name: 'name', type: 'text' },
+      { name: 'type', type: 'text' },
+      { name: 'rules', type: 'jsonb' },
+      { name: 'eligibility', type: 'jsonb', default: `'{}'::jsonb` },
+      { name: 'priority', type: 'int', default: '100' },
+      { name: 'stackable', type: 'boolean', default: 'true' },
+      { name: 'exclusive_group', type: 'text' },
+      { name: 'valid_from', type: 'timestamptz' },
+      { name: 'valid_to', type: 'timestamptz' },
+      { name: 'time_zone', type: 'text', default: `'Asia/Shanghai'` },
+      { name: 'requires_coupon', type: 'boolean', default: 'false' },
+      { name: 'budget_amount', type: 'numeric', value: atLeastUsed('budget_amount', 'used_amount') },
+      { name: 'budget_uses', type: 'int', value: atLeastUsed('budget_uses', 'used_uses') },
+      { name: 'per_dealer_limit', type: 'int' },
+      { name: 'status', type: 'text', default: `'active'` },
+      { name: 'source', type: 'text', default: `'sync'` },
+    ],
+    refs: [],
+    conflict: ['code'],
+    touch: 'updated_at = now()',
+  },
+  // Codes are unique case-insensitively (index on lower(code)); `used` is never written.
+  coupons: {
+    entity: 'coupons',
+    table: 'coupons',
+    fields: [
+      { name: 'code', type: 'text' },
+      { name: 'max_uses', type: 'int', value: atLeastUsed('max_uses', 'used') },
+      { name: 'per_dealer_limit', type: 'int' },
+      { name: 'valid_from', type: 'text', value: couponBound('valid_from') },
+      { name: 'valid_to', type: 'text', value: couponBound('valid_to') },
+      { name: 'status', type: 'text', default: `'active'` },
+    ],
+    refs: [promotionRef, { ...dealerRef, optional: true }],
+    conflict: ['lower(code)'],
+  },
 };
+
+/** A conflict key part: a column, or a function of one (`lower(code)`) for an expression index. */
+function conflictPart(part: string): { column: string; target: string; wrap: (sql: string) => string } {
+  const call = /^([a-z_]+)\(([a-z_]+)\)$/.exec(part);
+  if (!call) return { column: part, target: part, wrap: (sql) => sql };
+  const [, fn, column] = call as unknown as [string, string, string];
+  return { column, target: `(${part})`, wrap: (sql) => `${fn}(${sql})` };
+}
 
 /**
  * One statement per page. $1: the records as JSON (each with `idx`, its position in the page);
@@ -211,22 +295,26 @@ export function upsertStatement(sink: Sink): string {
   // The value each target column gets, in terms of the `resolved` row.
   const valueOf = new Map<string, string>([
     ...sink.refs.map((ref, i) => [ref.as, `r${i}.id`] as [string, string]),
-    ...sink.fields.map((f) => [f.name, f.default ? `coalesce(input.${f.name}, ${f.default})` : `input.${f.name}`] as [string, string]),
+    ...sink.fields.map((f) => [f.name, f.value ?? (f.default ? `coalesce(input.${f.name}, ${f.default})` : `input.${f.name}`)] as [string, string]),
   ]);
+  const conflict = sink.conflict.map(conflictPart);
+  // A column inside an expression key (code in lower(code)) may still change (its case).
   const updatable = targetColumns.filter((column) => !sink.conflict.includes(column));
   const joins = sink.refs.map((ref, i) => `LEFT JOIN ${ref.table} r${i} ON r${i}.${ref.column} = input.${ref.field}`);
-  const existing = `LEFT JOIN ${sink.table} t ON ${sink.conflict.map((c) => `t.${c} = ${valueOf.get(c)}`).join(' AND ')}`;
+  const existing = `LEFT JOIN ${sink.table} t ON ${conflict.map((c) => `${c.wrap(`t.${c.column}`)} = ${c.wrap(valueOf.get(c.column)!)}`).join(' AND ')}`;
   const same = updatable.length > 0
     ? `(${updatable.map((c) => `t.${c}`).join(', ')}) IS NOT DISTINCT FROM (${updatable.map((c) => valueOf.get(c)).join(', ')})`
     : 'true';
-  const exists = `t.${sink.conflict[0]} IS NOT NULL`;
-  const resolvedWhere = sink.refs.length > 0 ? sink.refs.map((ref) => `${ref.as} IS NOT NULL`).join(' AND ') : 'true';
-  const unresolvedWhere = sink.refs.length > 0 ? sink.refs.map((ref) => `${ref.as} IS NULL`).join(' OR ') : 'false';
+  const exists = `t.${conflict[0]!.column} IS NOT NULL`;
+  const resolved = (ref: Reference) => (ref.optional ? `(${ref.field} IS NULL OR ${ref.as} IS NOT NULL)` : `${ref.as} IS NOT NULL`);
+  const unresolved = (ref: Reference) => (ref.optional ? `(${ref.field} IS NOT NULL AND ${ref.as} IS NULL)` : `${ref.as} IS NULL`);
+  const resolvedWhere = sink.refs.length > 0 ? sink.refs.map(resolved).join(' AND ') : 'true';
+  const unresolvedWhere = sink.refs.length > 0 ? sink.refs.map(unresolved).join(' OR ') : 'false';
   const set = [...updatable.map((column) => `${column} = EXCLUDED.${column}`), ...(sink.touch ? [sink.touch] : [])];
   const changed = updatable.length > 0 ? `WHERE (${updatable.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${c}`).join(', ')})` : '';
   const onConflict = set.length > 0 ? `DO UPDATE SET ${set.join(', ')} ${changed}` : 'DO NOTHING';
   const firstUnresolved = sink.refs.length > 0
-    ? `CASE ${sink.refs.map((ref) => `WHEN ${ref.as} IS NULL THEN json_build_array('${ref.field}', ${ref.field})`).join(' ')} END`
+    ? `CASE ${sink.refs.map((ref) => `WHEN ${unresolved(ref)} THEN json_build_array('${ref.field}', ${ref.field})`).join(' ')} END`
     : 'NULL';
   // Rows are recorded as seen only where a disappearance rule needs them (tables with an id).
   const seen = sink.onDisappeared
@@ -248,7 +336,7 @@ WITH input AS (
 ), written AS (
   INSERT INTO ${sink.table} AS t (${targetColumns.join(', ')})
   SELECT ${targetColumns.join(', ')} FROM resolved WHERE ${resolvedWhere} AND NOT unchanged
-  ON CONFLICT (${sink.conflict.join(', ')}) ${onConflict}
+  ON CONFLICT (${conflict.map((c) => c.target).join(', ')}) ${onConflict}
   RETURNING ${sink.onDisappeared ? 't.id, ' : ''}(t.xmax = 0) AS inserted
 )${seen}
 SELECT (SELECT count(*) FROM written WHERE inserted)::int AS inserted,
