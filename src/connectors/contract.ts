@@ -78,8 +78,81 @@ export interface ConnectorDeps {
   now: () => Date;
 }
 
+/**
+ * An order as an ERP target receives it: everything a sales-order create needs, with money as
+ * decimal strings and each line's discount already allocated (promotions included), so the ERP
+ * books exactly what the dealer was quoted. Built from the store by src/delivery (issue 6).
+ */
+export interface OrderDocument {
+  /** Our order id (UUID): the idempotency key every target stores as its external reference. */
+  orderId: string;
+  /** Our human-facing number (DH…), also sent as the customer reference where there is room. */
+  number: string;
+  /** The dealer's purchase-order number, when it gave one. */
+  externalRef: string | null;
+  dealer: { code: string; name: string };
+  shipTo: { code: string; name: string; address: string; regionCode: string; contact: string | null; phone: string | null };
+  currency: string;
+  /** 'YYYY-MM-DD' in the business time zone. */
+  orderDate: string;
+  requestedDate: string | null;
+  note: string | null;
+  lines: Array<{
+    lineNo: number;
+    sku: string;
+    qty: number;
+    uom: string;
+    /** Up to 4 decimals. */
+    unitPrice: string;
+    gross: string;
+    discount: string;
+    net: string;
+    isGift: boolean;
+    warehouseCode: string | null;
+    /** Reserved lots, first-expiring first. */
+    lots: Array<{ lot: string; qty: number; expiryDate: string | null }>;
+  }>;
+  totals: { gross: string; discount: string; net: string };
+}
+
+/** What the ERP calls the order it holds for ours. */
+export interface ErpOrderRef {
+  erpOrderNo: string;
+  /** A short summary of the ERP's answer, kept on the outbox row (no secrets, ≤ 500 chars). */
+  detail?: string;
+}
+
+/**
+ * A system that takes our approved orders (an ERP). Delivery is at least once; these methods
+ * make it exactly once: `find` looks up the order created earlier for `orderId` by the external
+ * reference the target stored it under (SAP PurchaseOrderByCustomer, EBS ORIG_SYS_DOCUMENT_REF,
+ * a unique key in a staging table), and the relay calls `create` only when `find` found none.
+ * Throw `TargetRejection` when the ERP refuses the order on its merits (not retried; the order
+ * is held with the ERP's message); any other error is transient and retried.
+ */
+export interface OrderTarget {
+  find(order: Pick<OrderDocument, 'orderId' | 'number'>, signal: AbortSignal): Promise<ErpOrderRef | null>;
+  create(order: OrderDocument, signal: AbortSignal): Promise<ErpOrderRef>;
+  /** Cancels (or rejects the remaining quantities of) an order the ERP already has. Idempotent. */
+  cancel(order: { orderId: string; number: string; erpOrderNo: string }, signal: AbortSignal): Promise<void>;
+}
+
+/** The target said no on the merits (BAPI RETURN type E, OData 400 with a message, ORA- constraint). */
+export class TargetRejection extends Error {
+  constructor(
+    message: string,
+    /** The target's own words, shown to the reviewer. */
+    readonly targetMessage: string,
+  ) {
+    super(message);
+    this.name = 'TargetRejection';
+  }
+}
+
 export interface ConnectorInstance {
   check(): Promise<CheckResult>;
+  /** Present when the configured connector can take orders (see OrderTarget). */
+  orders?: OrderTarget;
   /**
    * Pages after `cursor` (null = from the beginning). Checks `signal` between pages and throws
    * its abort reason (`signal.throwIfAborted()`). A stream with nothing new yields no page.
