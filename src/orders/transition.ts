@@ -1,9 +1,9 @@
 /**
  * The one way an existing order changes state, inside the caller's transaction: the move is
  * checked against the lifecycle, reserved stock returned to ATP when the new state releases it,
- * promotion budgets and coupon uses given back when it ends unfulfilled, the status written, the event appended, the dealer's credit exposure adjusted when the order
- * enters or leaves the states that count against credit, and the ERP told when an order it
- * already has is cancelled.
+ * promotion budgets and coupon uses given back when it ends unfulfilled, the status written,
+ * the event appended, the dealer's credit exposure adjusted when the order enters or leaves the
+ * states that count against credit, and the ERP told when an order it already has is cancelled.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
