@@ -5,6 +5,56 @@ import { retrySchema } from '../shared/client.js';
 const code = z.string().trim().min(1);
 
 /**
+ * `orders:` — takes approved orders as S/4HANA sales orders (API_SALES_ORDER_SRV, see
+ * ./order-target.ts). Present = enabled. The sales area falls back to `salesArea`.
+ */
+export const sapOrdersSchema = z
+  .object({
+    salesOrderType: code.default('OR').describe('SalesOrderType of the orders created (standard order: OR).'),
+    salesOrganization: code.optional().describe('SalesOrganization; default: salesArea.salesOrganization.'),
+    distributionChannel: code.optional().describe('DistributionChannel; default: salesArea.distributionChannel.'),
+    organizationDivision: code.optional().describe('OrganizationDivision; default: salesArea.division.'),
+    customerMap: z.record(code, code).default({}).describe('Dealer code → SoldToParty; a dealer not listed is sent as its own code.'),
+    shipToMap: z
+      .record(code, code)
+      .default({})
+      .describe('Ship-to code → SAP customer sent as ship-to partner (WE); a ship-to not listed is left to SAP (the sold-to\'s default ship-to).'),
+    plantMap: z
+      .record(code, code)
+      .optional()
+      .describe('Warehouse code → plant (item ProductionPlant); default: the reverse of `plants`. A warehouse not listed leaves the plant to SAP.'),
+    unitMap: z.record(code, code).default({}).describe('Our unit of measure → SAP RequestedQuantityUnit; a unit not listed is sent as it is.'),
+    pricing: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            priceCondition: code.default('PPR0').describe('Item condition type carrying our unit price (per 1 unit).'),
+            discountCondition: code
+              .nullable()
+              .default('RB00')
+              .describe('Item condition type carrying the line discount as a negative absolute amount; null: send the price only.'),
+          })
+          .strict(),
+      ])
+      .default({ priceCondition: 'PPR0', discountCondition: 'RB00' })
+      .describe('Item pricing elements (to_PricingElement) so SAP books our price and discount; false: let SAP price the order.'),
+    dealerReference: z
+      .enum(['PurchaseOrderByShipToParty', 'none'])
+      .default('PurchaseOrderByShipToParty')
+      .describe('Where the dealer\'s own PO number goes (PurchaseOrderByCustomer holds our order number, the lookup key).'),
+    giftItemCategory: code
+      .nullable()
+      .default('TANN')
+      .describe('SalesOrderItemCategory of gift lines (free of charge, no pricing elements); null: gift lines go as normal items priced to zero.'),
+    rejectionReason: code
+      .max(2)
+      .describe('SalesDocumentRjcnReason set on every item to cancel an order (a reason defined in your system, e.g. "Z1").'),
+  })
+  .strict();
+export type SapOrdersOptions = z.infer<typeof sapOrdersSchema>;
+
+/**
  * The `sap` connector's YAML entry (S/4HANA OData v2 API services):
  *
  * ```yaml
@@ -16,6 +66,10 @@ const code = z.string().trim().min(1);
  *   plants: { '1010': WH-SZ }
  *   salesArea: { salesOrganization: '1710', distributionChannel: '10', division: '00' }
  *   tiers: { '01': A, '02': B }
+ *   orders:                      # optional: take approved orders (instance.orders)
+ *     salesOrderType: OR
+ *     customerMap: { D001: '17100001' }
+ *     rejectionReason: Z1
  * ```
  */
 export const sapOptionsSchema = z
@@ -53,12 +107,24 @@ export const sapOptionsSchema = z
         product: code.default('API_PRODUCT_SRV'),
         materialStock: code.default('API_MATERIAL_STOCK_SRV'),
         businessPartner: code.default('API_BUSINESS_PARTNER'),
+        salesOrder: code.default('API_SALES_ORDER_SRV'),
       })
       .strict()
-      .default({ product: 'API_PRODUCT_SRV', materialStock: 'API_MATERIAL_STOCK_SRV', businessPartner: 'API_BUSINESS_PARTNER' })
+      .default({ product: 'API_PRODUCT_SRV', materialStock: 'API_MATERIAL_STOCK_SRV', businessPartner: 'API_BUSINESS_PARTNER', salesOrder: 'API_SALES_ORDER_SRV' })
       .describe('Service names (with ;v=0002 when a newer version is activated).'),
+    orders: sapOrdersSchema.optional().describe('Take approved orders as sales orders (API_SALES_ORDER_SRV); absent: read only.'),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    if (!options.orders) return;
+    const missing = (['salesOrganization', 'distributionChannel', 'organizationDivision'] as const).filter(
+      (key) => !options.orders![key] && !options.salesArea,
+    );
+    for (const key of missing) {
+      ctx.addIssue({ code: 'custom', path: ['orders', key], message: `required for orders (or set salesArea)` });
+    }
+  });
 
 export type SapOptions = z.infer<typeof sapOptionsSchema>;
-export type SapService = keyof SapOptions['services'];
+/** The services streams read from (the sales order service is the order target's). */
+export type SapService = Exclude<keyof SapOptions['services'], 'salesOrder'>;
