@@ -9,6 +9,7 @@ import { VERSION } from './core/version.js';
 import { runCheck } from './cli/check.js';
 import { runMigrate, runTokenCreate } from './cli/store-commands.js';
 import { runStart } from './cli/start.js';
+import { runReplayCommand } from './cli/replay.js';
 import { runSyncCommand } from './cli/sync.js';
 
 const USAGE = `dealer-hub ${VERSION} — integration hub and ERP sync daemon for dealer ordering
@@ -18,6 +19,8 @@ Usage:
   dealer-hub migrate [--config FILE]                                  apply database migrations and exit
   dealer-hub check   [--config FILE]                                  validate the config and reach every system
   dealer-hub sync CONNECTOR STREAM [--config FILE]                    run one stream's sync now and report it
+  dealer-hub replay OUTBOX-ID [--payload FILE] [--comment TEXT] [--config FILE]
+                                                                      deliver a dead or rejected outbox row again
   dealer-hub token create (--dealer CODE | --admin) [--label TEXT] [--config FILE]
                                                                       print a new API token (shown once)
 Configuration: --config, else $DEALER_HUB_CONFIG, else config/demo.yaml.
@@ -29,6 +32,8 @@ const OPTIONS = {
   dealer: { type: 'string' },
   admin: { type: 'boolean' },
   label: { type: 'string' },
+  payload: { type: 'string' },
+  comment: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -64,6 +69,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'sync':
         if (!subcommand || !third) break;
         return await runSyncCommand(config, subcommand, third);
+      case 'replay':
+        if (!subcommand || third) break;
+        return await runReplayCommand(config, subcommand, { payloadFile: values.payload, comment: values.comment });
       case 'token':
         if (subcommand !== 'create') break;
         return await runTokenCreate(config, { dealer: values.dealer, admin: values.admin ?? false, label: values.label });

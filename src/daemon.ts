@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from './api/routes.js';
 import { syncDemoTokens } from './core/auth/tokens.js';
-import type { AppConfig } from './core/config/schema.js';
+import type { AppConfig, ScheduleConfig } from './core/config/schema.js';
 import { openStore, type Store } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { buildServer } from './core/http/server.js';
@@ -13,6 +13,9 @@ import { ConfigError } from './core/errors.js';
 import { VERSION } from './core/version.js';
 import { createConnectorHub, type ConnectorHub } from './connectors/hub.js';
 import { CONNECTORS } from './connectors/registry.js';
+import { RELAY_JOB, RELAY_SCHEDULE } from './delivery/jobs.js';
+import { outboxSnapshot } from './delivery/queries.js';
+import { deliverySettings } from './delivery/settings.js';
 import { loadDemoData } from './demo/load-demo.js';
 import { JOBS } from './jobs.js';
 
@@ -73,11 +76,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }
     await syncDemoTokens(store, config.demo.enabled, config.demo.tokens);
 
-    const registry = createJobRegistry(JOBS({ store, logger, connectors }));
+    const delivery = deliverySettings(config);
+    // Refuse to start when orders would go to a connector that cannot take them.
+    for (const connector of Object.values(delivery.targets)) connectors.orderTarget(connector);
+    const metrics = createMetrics();
+    metrics.watchOutbox(() => outboxSnapshot(store, Object.keys(delivery.targets)));
+    let runner: JobRunner | undefined;
+    const registry = createJobRegistry(
+      JOBS({
+        store,
+        logger,
+        connectors,
+        delivery: {
+          settings: delivery,
+          enqueue: (job, payload, enqueueOptions) => (runner ? runner.enqueue(job, payload, enqueueOptions) : Promise.reject(new Error('job runner not started'))),
+          observe: (observation) => metrics.observeDelivery(observation),
+        },
+      }),
+    );
     const problems = validateSchedules(config.schedules, registry);
     if (problems.length > 0) throw new ConfigError(`invalid schedules:\n  - ${problems.join('\n  - ')}`);
 
-    const metrics = createMetrics();
     const jobs = createJobRunner({
       registry,
       logger,
@@ -86,11 +105,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       prefix: config.redis.prefix,
       onEvent: (event) => metrics.observeJob(event),
     });
+    runner = jobs;
     closers.push(() => jobs.close());
     if (roles.includes('worker')) await jobs.startWorkers();
 
     if (roles.includes('scheduler')) {
-      const scheduler = createScheduler({ schedules: config.schedules, registry, runner: jobs, logger });
+      // The relay runs on its own schedule once orders have somewhere to go (a schedule of that name in the config wins).
+      const relay: Record<string, ScheduleConfig> =
+        Object.keys(delivery.targets).length > 0 ? { [RELAY_SCHEDULE]: { cron: delivery.relayCron, job: RELAY_JOB, payload: {}, timezone: 'UTC', enabled: true } } : {};
+      const scheduler = createScheduler({ schedules: { ...relay, ...config.schedules }, registry, runner: jobs, logger });
       scheduler.start();
       closers.push(() => scheduler.stop());
     }

@@ -1,16 +1,32 @@
 import { z } from 'zod';
 import type { ConnectorHub } from './connectors/hub.js';
+import { deliverySchema, orderingSchema } from './core/config/schema.js';
 import type { Store } from './core/db/index.js';
 import { DealerHubError, TransientError } from './core/errors.js';
 import { defineJob, type JobDefinition } from './core/jobs/index.js';
 import type { Logger } from './core/logger.js';
 import { runSync } from './core/sync/index.js';
+import type { DeliveryObservation } from './delivery/deliver.js';
+import { deliveryJobs, type Enqueue } from './delivery/jobs.js';
+import { deliverySettings, type DeliverySettings } from './delivery/settings.js';
 
 export interface JobDeps {
   store: Store;
   logger: Logger;
   connectors: ConnectorHub;
+  /**
+   * Outbox delivery. Without it (or without a target connector in its settings) the delivery
+   * jobs exist but the relay claims nothing.
+   */
+  delivery?: {
+    settings: DeliverySettings;
+    /** The runner's enqueue, bound late (the runner is built from these jobs). */
+    enqueue: Enqueue;
+    observe?: (observation: DeliveryObservation) => void;
+  };
 }
+
+const NO_DELIVERY = deliverySettings({ delivery: deliverySchema.parse({}), ordering: orderingSchema.parse({}) });
 
 /**
  * Runs one stream's sync (scheduled from YAML, or queued by POST /admin/connectors/…/sync).
@@ -52,5 +68,13 @@ export function analyzeStoreJob({ store }: JobDeps) {
 
 /** Every job the daemon knows, in one explicit list (name → payload → handler). */
 export function JOBS(deps: JobDeps): JobDefinition<any>[] {
-  return [syncJob(deps), analyzeStoreJob(deps)];
+  const delivery = deliveryJobs({
+    store: deps.store,
+    logger: deps.logger,
+    connectors: deps.connectors,
+    settings: deps.delivery?.settings ?? NO_DELIVERY,
+    enqueue: deps.delivery?.enqueue,
+    observe: deps.delivery?.observe,
+  });
+  return [syncJob(deps), analyzeStoreJob(deps), ...delivery];
 }

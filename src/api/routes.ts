@@ -3,6 +3,7 @@ import { adminConnectorRoutes } from './admin/connectors.js';
 import { adminDealerRoutes } from './admin/dealers.js';
 import { adminJobRoutes } from './admin/jobs.js';
 import { adminOrderRoutes } from './admin/orders.js';
+import { adminOutboxRoutes } from './admin/outbox.js';
 import { adminPromotionRoutes } from './admin/promotions.js';
 import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
@@ -13,4 +14,4 @@ import { orderBatchRoutes } from './v1/orders-batch.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminPromotionRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminOutboxRoutes, adminPromotionRoutes];

@@ -6,10 +6,10 @@
  */
 import type { z } from 'zod';
 import type { AppConfig, ConfigRefinement } from '../core/config/index.js';
-import { NotFoundError } from '../core/errors.js';
+import { ConfigError, NotFoundError } from '../core/errors.js';
 import type { RecordMapper } from '../core/sync/page-mapping.js';
 import { compileMapping, mergeMappings, validateMappingSpec, type MappingSpec } from '../mappings/index.js';
-import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, StreamSpec } from './contract.js';
+import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, OrderTarget, StreamSpec } from './contract.js';
 
 export type ConnectorRegistry = ReadonlyMap<string, ConnectorDefinition<any>>;
 
@@ -71,6 +71,14 @@ export function connectorRefinement(registry: ConnectorRegistry): ConfigRefineme
           custom(['schedules', name, 'payload', 'stream'], `connector ${connector} has no stream ${JSON.stringify(stream)}; it has ${[...streams].join(', ')}`);
         }
       }
+      // Orders go to a connector that exists and is enabled (whether it offers an order target is
+      // known once it is created: the daemon checks that at start, see ConnectorHub.orderTarget).
+      const erp = config.delivery.erp?.connector;
+      if (erp !== undefined) {
+        const entry = config.connectors[erp];
+        if (!entry) custom(['delivery', 'erp', 'connector'], `no connector named ${JSON.stringify(erp)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
+        else if (!entry.enabled) custom(['delivery', 'erp', 'connector'], `connector ${erp} is disabled; orders cannot go to it`);
+      }
       return issues;
     },
   };
@@ -96,6 +104,8 @@ export interface ConnectorHub {
   /** NotFoundError for a name that is not configured. */
   info(connector: string): ConnectorInfo;
   stream(connector: string, stream: string): StreamHandle;
+  /** The connector's order target; ConfigError when it is disabled or takes no orders. */
+  orderTarget(connector: string): OrderTarget;
   check(connector: string): Promise<CheckResult>;
   close(): Promise<void>;
 }
@@ -139,6 +149,15 @@ export function createConnectorHub(connectors: AppConfig['connectors'], registry
       const mapping = mergeMappings(spec.defaultMapping, connector.overrides[streamName] as Partial<MappingSpec> | undefined);
       const compiled = compileMapping(mapping);
       return { connector: connectorName, instance: instance(connectorName), spec, mapping, mapper: (record) => compiled(record, { now: deps.now() }) };
+    },
+    orderTarget(name) {
+      const connector = prepare(name);
+      if (!connector.entry.enabled) throw new ConfigError(`connector ${name} is disabled; it cannot take orders`);
+      const target = instance(name).orders;
+      if (!target) {
+        throw new ConfigError(`connector ${name} (${connector.entry.kind}) takes no orders with these settings${connector.entry.kind === 'sql' ? ' (add `orders:` with the staging tables)' : ''}`);
+      }
+      return target;
     },
     async check(name) {
       try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../core/errors.js';
-import { assertTransition, canTransition, isOpenStatus, ORDER_STATUSES, type OrderStatus, releasesReservation } from './lifecycle.js';
+import { assertTransition, canTransition, isOpenStatus, ORDER_STATUSES, type OrderStatus, releasesRedemptions, releasesReservation } from './lifecycle.js';
 
 const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['submitted', 'approved'],
@@ -8,6 +8,7 @@ const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['held', 'approved'],
   ['held', 'rejected'],
   ['approved', 'released'],
+  ['approved', 'held'],
   ['released', 'confirmed'],
   ['confirmed', 'shipped'],
   ['shipped', 'delivered'],
@@ -48,7 +49,14 @@ describe('lifecycle', () => {
   it.each([
     ['cancelled', true],
     ['rejected', true],
+    ['held', true],
     ['shipped', false],
     ['approved', false],
   ] as const)('entering %s releases reservation → %s', (status, expected) => expect(releasesReservation(status)).toBe(expected));
+
+  it.each([
+    ['cancelled', true],
+    ['rejected', true],
+    ['held', false],
+  ] as const)('entering %s gives promotion budgets back → %s', (status, expected) => expect(releasesRedemptions(status)).toBe(expected));
 });

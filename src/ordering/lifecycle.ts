@@ -24,7 +24,8 @@ export const OPEN_STATUSES: readonly OrderStatus[] = Object.freeze(['submitted',
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   submitted: ['approved', 'held', 'cancelled'],
   held: ['approved', 'rejected', 'cancelled'],
-  approved: ['released', 'cancelled'],
+  // approved → held: the ERP refused the order (erp_rejected); a person decides again.
+  approved: ['released', 'held', 'cancelled'],
   released: ['confirmed', 'cancelled'],
   confirmed: ['shipped', 'cancelled'],
   shipped: ['delivered'],
@@ -54,14 +55,18 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
 
 /**
  * Whether entering `status` gives the order's reserved stock back to ATP. Shipping consumes the
- * reservation (stock leaves on-hand), which is not a release.
+ * reservation (stock leaves on-hand), which is not a release. A held order holds no stock (review
+ * holds reserve nothing; an order the ERP refused gives its stock back), so approving it again
+ * allocates afresh.
  */
 export function releasesReservation(status: OrderStatus): boolean {
-  return status === 'cancelled' || status === 'rejected';
+  return status === 'cancelled' || status === 'rejected' || status === 'held';
 }
 
 /** An order that ends without being fulfilled gives its promotion budgets and coupon uses back. */
-export const releasesRedemptions = releasesReservation;
+export function releasesRedemptions(status: OrderStatus): boolean {
+  return status === 'cancelled' || status === 'rejected';
+}
 
 /** Orders that count against the dealer's credit: approved and on their way, not yet invoiced. */
 export const EXPOSURE_STATUSES: readonly OrderStatus[] = Object.freeze(['approved', 'released', 'confirmed']);
@@ -70,7 +75,11 @@ export function countsAgainstCredit(status: OrderStatus): boolean {
   return EXPOSURE_STATUSES.includes(status);
 }
 
-/** Whether the ERP already has the order (so leaving this state must be announced to it). */
+/**
+ * Whether the ERP already has the order (so leaving this state must be announced to it). An
+ * approved order whose delivery is still under way may have reached the ERP as well; the cancel
+ * path also looks at the outbox for that (transition.ts).
+ */
 export function knownToErp(status: OrderStatus): boolean {
   return status === 'released' || status === 'confirmed';
 }

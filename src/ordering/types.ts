@@ -131,7 +131,8 @@ export interface ReviewPolicy {
 }
 
 export interface Finding {
-  rule: 'stock' | 'credit' | 'region' | 'risk' | 'pricing';
+  /** erp: found after approval, when the ERP refused the order (src/delivery). */
+  rule: 'stock' | 'credit' | 'region' | 'risk' | 'pricing' | 'erp';
   code: string;
   /** hold: needs a person; info: recorded, no effect on the decision. */
   severity: 'hold' | 'info';

@@ -3,7 +3,7 @@
  * checked against the lifecycle, reserved stock returned to ATP when the new state releases it,
  * promotion budgets and coupon uses given back when it ends unfulfilled, the status written,
  * the event appended, the dealer's credit exposure adjusted when the order enters or leaves the
- * states that count against credit, and the ERP told when an order it already has is cancelled.
+ * states that count against credit, and the ERP told when an order it has (or may have) is cancelled.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
@@ -49,7 +49,14 @@ export async function adjustExposure(q: Queryable, orderId: string, sign: 1 | -1
   );
 }
 
-export async function transitionOrder(q: Queryable, order: LockedOrder, to: OrderStatus, actor: string, message: string | null): Promise<void> {
+/** How the state change is recorded: the event type defaults to the new status. */
+export interface TransitionEvent {
+  type?: string;
+  /** Machine-readable reasons (review findings), stored on the event. */
+  reasons?: readonly unknown[];
+}
+
+export async function transitionOrder(q: Queryable, order: LockedOrder, to: OrderStatus, actor: string, message: string | null, event: TransitionEvent = {}): Promise<void> {
   assertTransition(order.status, to);
   if (releasesReservation(to)) {
     await q.query(
@@ -64,20 +71,32 @@ export async function transitionOrder(q: Queryable, order: LockedOrder, to: Orde
   }
   if (releasesRedemptions(to)) await releaseRedemptions(q, order.id);
   await q.query(`UPDATE orders SET status = $2, updated_at = now() WHERE id = $1`, [order.id, to]);
-  await q.query(`INSERT INTO order_events (order_id, type, from_status, to_status, actor, message) VALUES ($1, $2, $3, $2, $4, $5)`, [
+  await q.query(`INSERT INTO order_events (order_id, type, from_status, to_status, actor, message, reasons) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`, [
     order.id,
-    to,
+    event.type ?? to,
     order.status,
+    to,
     actor,
     message,
+    JSON.stringify(event.reasons ?? []),
   ]);
   const before = countsAgainstCredit(order.status);
   const after = countsAgainstCredit(to);
   if (before !== after) await adjustExposure(q, order.id, after ? 1 : -1);
-  if (to === 'cancelled' && knownToErp(order.status)) {
-    await q.query(`INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload) VALUES ('order.cancelled', 'order', $1, 'erp', $2::jsonb)`, [
-      order.id,
-      JSON.stringify({ orderId: order.id, number: order.number }),
-    ]);
-  }
+  if (to === 'cancelled') await announceCancellation(q, order);
+}
+
+/**
+ * The ERP is told of a cancellation when it has the order or may have it: known to it by status,
+ * or announced to it at all (an `order.approved` row exists, delivered or not — a delivery in
+ * flight may already have created it). The relay delivers the cancel only after the rows before
+ * it; when the ERP turns out not to have the order, the cancel is a no-op (src/delivery).
+ */
+async function announceCancellation(q: Queryable, order: LockedOrder): Promise<void> {
+  await q.query(
+    `INSERT INTO outbox (event, aggregate_type, aggregate_id, target, payload)
+     SELECT 'order.cancelled', 'order', $1, 'erp', $2::jsonb
+      WHERE $3 OR EXISTS (SELECT 1 FROM outbox WHERE aggregate_type = 'order' AND aggregate_id = $1 AND event = 'order.approved')`,
+    [order.id, JSON.stringify({ orderId: order.id, number: order.number }), knownToErp(order.status)],
+  );
 }

@@ -38,7 +38,7 @@ describe('loadConfig: problems point at file:line:col', () => {
 
   it('lists the allowed keys when nothing is close', () => {
     expect(configError(() => parse('colour: blue\n')).message).toContain(
-      'test.yaml:1:1 colour: unknown key; expected one of $schema|log|server|database|redis|jobs|schedules|connectors|ordering|demo',
+      'test.yaml:1:1 colour: unknown key; expected one of $schema|log|server|database|redis|jobs|schedules|connectors|ordering|delivery|demo',
     );
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import type { RouteModule } from '../../core/http/server.js';
+import { runnerKicker } from '../../delivery/jobs.js';
 import { approveHeldOrder, rejectHeldOrder } from '../../orders/decide-held.js';
 import { getOrder, listOrders } from '../../orders/queries.js';
 import { authErrors, errorResponse } from '../schemas.js';
@@ -13,8 +14,9 @@ const ORDER_STATUS = z.enum(['submitted', 'approved', 'held', 'rejected', 'relea
 export const adminOrderRoutes: RouteModule = {
   prefix: '/admin',
   audience: 'admin',
-  register(app, { store, config }) {
+  register(app, { store, config, jobs, logger }) {
     const settings = orderingSettings(config);
+    const kick = runnerKicker(jobs, logger);
     const actorOf = (label: string) => `admin:${label || 'admin'}`;
 
     app.get(
@@ -49,7 +51,11 @@ export const adminOrderRoutes: RouteModule = {
           response: { 200: orderView, 404: errorResponse, 409: errorResponse, ...authErrors },
         },
       },
-      async (request) => approveHeldOrder(store, request.params.id, actorOf(request.principal?.label ?? ''), request.body?.comment, settings, new Date()),
+      async (request) => {
+        const approved = await approveHeldOrder(store, request.params.id, actorOf(request.principal?.label ?? ''), request.body?.comment, settings, new Date());
+        kick();
+        return approved;
+      },
     );
     app.post(
       '/orders/:id/reject',

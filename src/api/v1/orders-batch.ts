@@ -7,6 +7,7 @@ import { groupRows } from '../../orders/batch/group-rows.js';
 import { placeBatch } from '../../orders/batch/place-batch.js';
 import { readCsv } from '../../orders/batch/read-csv.js';
 import { readXlsx } from '../../orders/batch/read-xlsx.js';
+import { runnerKicker } from '../../delivery/jobs.js';
 import { authErrors, errorResponse } from '../schemas.js';
 import { idempotencyKey, orderRequest } from './order-schemas.js';
 import { orderingSettings } from './orders.js';
@@ -103,8 +104,9 @@ async function readBatch(contentType: string | undefined, body: unknown): Promis
 export const orderBatchRoutes: RouteModule = {
   prefix: '/v1',
   audience: 'dealer',
-  register(app, { store, config }) {
+  register(app, { store, config, jobs, logger }) {
     const settings = orderingSettings(config);
+    const kick = runnerKicker(jobs, logger);
     // This scope holds only the batch route: files arrive as bytes, anything else is refused unread.
     app.removeContentTypeParser('text/plain');
     app.addContentTypeParser(['text/csv', XLSX], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -128,7 +130,9 @@ export const orderBatchRoutes: RouteModule = {
         const batchKey = request.headers['idempotency-key'];
         if (!batchKey) throw invalidRequest('the Idempotency-Key header is required for a batch, so that sending it again cannot place its orders twice');
         const orders = await readBatch(request.headers['content-type'], request.body);
-        return placeBatch(store, { dealer, batchKey, orders, actor: `dealer:${dealer.dealerCode}`, now: new Date() }, settings);
+        const placed = await placeBatch(store, { dealer, batchKey, orders, actor: `dealer:${dealer.dealerCode}`, now: new Date() }, settings);
+        if (placed.summary.created > 0) kick();
+        return placed;
       },
     );
   },

@@ -5,6 +5,7 @@ import type { HttpDeps, RouteModule } from '../../core/http/server.js';
 import { cancelOrder } from '../../orders/cancel-order.js';
 import { placeOrder, quoteOrder, type OrderingSettings } from '../../orders/place-order.js';
 import { displayPrice, getOrder, listOrders } from '../../orders/queries.js';
+import { runnerKicker } from '../../delivery/jobs.js';
 import { visibleToDealer } from '../../promotions/views.js';
 import { authErrors, errorResponse } from '../schemas.js';
 import { idempotencyKey, orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
@@ -19,8 +20,10 @@ export function orderingSettings(config: HttpDeps['config']): OrderingSettings {
 export const orderRoutes: RouteModule = {
   prefix: '/v1',
   audience: 'dealer',
-  register(app, { store, config }) {
+  register(app, { store, config, jobs, logger }) {
     const settings = orderingSettings(config);
+    // An approved or cancelled order leaves an outbox row: the relay takes it now, not at its next tick.
+    const kick = runnerKicker(jobs, logger);
     const fourXX = { 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, ...authErrors };
 
     app.post(
@@ -81,6 +84,7 @@ export const orderRoutes: RouteModule = {
           },
           settings,
         );
+        if (!placed.replayed && placed.order.status === 'approved') kick();
         return reply.code(placed.replayed ? 200 : 201).send(placed.order);
       },
     );
@@ -131,7 +135,9 @@ export const orderRoutes: RouteModule = {
       },
       async (request) => {
         const dealer = dealerOf(request);
-        return cancelOrder(store, dealer.dealerId, request.params.id, `dealer:${dealer.dealerCode}`, request.body?.reason);
+        const cancelled = await cancelOrder(store, dealer.dealerId, request.params.id, `dealer:${dealer.dealerCode}`, request.body?.reason);
+        kick();
+        return cancelled;
       },
     );
   },

@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { DIALECTS, KEY_COLUMN, pageQuery } from './dialects.js';
 import { createDriver, describeTarget, urlSecrets, type QueryFn, type SqlDriver } from './drivers.js';
 import { resolveSqlStreams, sqlOptionsSchema, type SqlOptions, type SqlStream } from './options.js';
+import { createSqlOrderTarget } from './order-target.js';
 
 /** Default mappings: name the query's columns after the canonical fields (`AS sku`) and none is needed. */
 export function sqlStreamSpecs(options: SqlOptions): StreamSpec[] {
@@ -26,17 +27,19 @@ export function sqlStreamSpecs(options: SqlOptions): StreamSpec[] {
 }
 
 /**
- * A connector instance. `queryFn` replaces the dialect's driver (tests, or a caller that owns
- * its connections); it must honour the dialect's bind syntax and return rows as objects.
+ * A connector instance. `replacement` stands in for the dialect's driver (tests, or a caller that
+ * owns its connections): a QueryFn (no transactions: each statement stands alone) or a whole
+ * SqlDriver. It must honour the dialect's bind syntax and return rows as objects.
  */
-export function createSqlConnector(options: SqlOptions, deps: ConnectorDeps, queryFn?: QueryFn): ConnectorInstance {
+export function createSqlConnector(options: SqlOptions, deps: ConnectorDeps, replacement?: QueryFn | SqlDriver): ConnectorInstance {
   const dialect = DIALECTS[options.dialect];
   const where = describeTarget(options.dialect, options.url);
   const scrubber = new SecretScrubber(urlSecrets(options.url));
   const scrub = (text: string) => scrubber.scrub(scrubUrlsIn(text));
-  const driver: SqlDriver = queryFn
-    ? { query: queryFn, close: async () => {} }
-    : createDriver({ dialect: options.dialect, url: options.url, timeoutMs: options.timeoutMs, logger: deps.logger });
+  const driver: SqlDriver =
+    typeof replacement === 'function'
+      ? { query: replacement, transaction: (work) => work(replacement), close: async () => {} }
+      : (replacement ?? createDriver({ dialect: options.dialect, url: options.url, timeoutMs: options.timeoutMs, logger: deps.logger }));
   const streams = new Map(resolveSqlStreams(options).map((stream) => [stream.name, stream]));
 
   /** One statement, translated, with p-retry around transient failures. */
@@ -100,7 +103,10 @@ export function createSqlConnector(options: SqlOptions, deps: ConnectorDeps, que
     }
   }
 
+  const orders = options.orders ? createSqlOrderTarget({ dialect, driver, orders: options.orders, context: { where, scrub } }) : undefined;
+
   return {
+    ...(orders ? { orders } : {}),
     async check(): Promise<CheckResult> {
       const started = performance.now();
       let timer: NodeJS.Timeout | undefined;
@@ -109,7 +115,8 @@ export function createSqlConnector(options: SqlOptions, deps: ConnectorDeps, que
       });
       try {
         await Promise.race([driver.query(dialect.checkQuery, []), timeout]);
-        return { ok: true, detail: `${where}: reached in ${Math.round(performance.now() - started)} ms; streams ${[...streams.keys()].join(', ')}` };
+        const offers = [streams.size > 0 ? `streams ${[...streams.keys()].join(', ')}` : '', options.orders ? `orders into ${options.orders.headerTable}` : ''].filter(Boolean);
+        return { ok: true, detail: `${where}: reached in ${Math.round(performance.now() - started)} ms; ${offers.join('; ')}` };
       } catch (error) {
         const translated = dialect.translateError(error, { where, scrub });
         return { ok: false, detail: translated.message.startsWith(where) ? translated.message : scrub(`${where}: ${translated.message}`) };

@@ -15,6 +15,11 @@ export type QueryFn = (sql: string, params: unknown[]) => Promise<Record<string,
 
 export interface SqlDriver {
   query: QueryFn;
+  /**
+   * Runs `work` on one session inside a transaction: committed when it returns, rolled back when
+   * it throws. Statements in `work` go through the `query` it is given.
+   */
+  transaction<T>(work: (query: QueryFn) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -107,16 +112,44 @@ function postgresDriver({ url, timeoutMs, logger }: DriverSettings): SqlDriver {
     },
     (p) => p.end(),
   );
-  return { query: async (sql, params) => (await (await pool.get()).query(sql, params)).rows, close: pool.close };
+  return {
+    query: async (sql, params) => (await (await pool.get()).query(sql, params)).rows,
+    async transaction(work) {
+      const client = await (await pool.get()).connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const result = await work(async (sql, params) => (await client.query(sql, params)).rows);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        // A connection that could not roll back is in an unknown state: drop it.
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    close: pool.close,
+  };
 }
 
 interface MssqlRequest {
   input(name: string, value: unknown): MssqlRequest;
   query(sql: string): Promise<{ recordset?: Record<string, unknown>[] }>;
 }
+interface MssqlTransaction {
+  begin(): Promise<MssqlTransaction>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  request(): MssqlRequest;
+}
 interface MssqlPool {
   connect(): Promise<MssqlPool>;
   request(): MssqlRequest;
+  transaction(): MssqlTransaction;
   close(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): void;
 }
@@ -146,11 +179,23 @@ function mssqlDriver({ url, timeoutMs, logger }: DriverSettings): SqlDriver {
     },
     (p) => p.close(),
   );
+  const run = async (request: MssqlRequest, sql: string, params: unknown[]) => {
+    params.forEach((value, i) => request.input(`p${i + 1}`, value));
+    return (await request.query(sql)).recordset ?? [];
+  };
   return {
-    async query(sql, params) {
-      const request = (await pool.get()).request();
-      params.forEach((value, i) => request.input(`p${i + 1}`, value));
-      return (await request.query(sql)).recordset ?? [];
+    query: async (sql, params) => run((await pool.get()).request(), sql, params),
+    async transaction(work) {
+      const transaction = await (await pool.get()).transaction().begin();
+      try {
+        const result = await work((sql, params) => run(transaction.request(), sql, params));
+        await transaction.commit();
+        return result;
+      } catch (error) {
+        // SQL Server may have rolled back already (XACT_ABORT, a severe error); that is fine.
+        await transaction.rollback().catch(() => undefined);
+        throw error;
+      }
     },
     close: pool.close,
   };
@@ -159,6 +204,8 @@ function mssqlDriver({ url, timeoutMs, logger }: DriverSettings): SqlDriver {
 interface OracleConnection {
   callTimeout: number;
   execute(sql: string, params: unknown[], options?: object): Promise<{ rows?: Record<string, unknown>[] }>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
   close(): Promise<void>;
 }
 interface OraclePool {
@@ -200,6 +247,21 @@ function oracleDriver({ url, timeoutMs }: DriverSettings): SqlDriver {
       try {
         connection.callTimeout = timeoutMs;
         return (await connection.execute(sql, params, { outFormat: oracledb.OUT_FORMAT_OBJECT })).rows ?? [];
+      } finally {
+        await connection.close();
+      }
+    },
+    async transaction(work) {
+      const connection = await (await pool.get()).getConnection();
+      try {
+        connection.callTimeout = timeoutMs;
+        // oracledb does not auto-commit by default: the statements stay one transaction until commit().
+        const result = await work(async (sql, params) => (await connection.execute(sql, params, { outFormat: oracledb.OUT_FORMAT_OBJECT })).rows ?? []);
+        await connection.commit();
+        return result;
+      } catch (error) {
+        await connection.rollback().catch(() => undefined);
+        throw error;
       } finally {
         await connection.close();
       }

@@ -16,10 +16,13 @@
  *       cursor: { column: changed_at, tieBreaker: sku }
  *       primaryKey: [sku]
  * ```
+ *
+ * With `orders:` (order-options.ts) the connector also takes approved orders into staging tables.
  */
 import { z } from 'zod';
 import { canonicalKeys } from '../../core/sync/canonical.js';
 import type { CanonicalEntity } from '../contract.js';
+import { sqlOrdersSchema } from './order-options.js';
 
 export const SQL_DIALECTS = ['postgres', 'mssql', 'oracle'] as const;
 export type SqlDialectName = (typeof SQL_DIALECTS)[number];
@@ -93,7 +96,8 @@ export const sqlOptionsSchema = z
     pageSize: z.number().int().min(1).max(100_000).default(5000).describe('Rows per page (one query and one transaction each).'),
     timeoutMs: z.number().int().positive().default(30_000).describe('Connect and statement timeout, in ms.'),
     retry: sqlRetrySchema.default({ retries: 2, minDelayMs: 500, maxDelayMs: 10_000 }),
-    streams: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'stream names are lower-case letters, digits, _ and -'), streamSchema),
+    streams: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'stream names are lower-case letters, digits, _ and -'), streamSchema).default({}),
+    orders: sqlOrdersSchema.optional().describe('Staging tables that take approved orders (an order target); see order-options.ts.'),
   })
   .strict()
   .superRefine((options, ctx) => {
@@ -116,7 +120,9 @@ export const sqlOptionsSchema = z
         ctx.addIssue({ code: 'custom', path: ['url'], message: 'an oracle URL names the service: oracle://user:password@host:1521/SERVICE_NAME' });
       }
     }
-    if (Object.keys(options.streams).length === 0) ctx.addIssue({ code: 'custom', path: ['streams'], message: 'at least one stream is needed' });
+    if (Object.keys(options.streams).length === 0 && !options.orders) {
+      ctx.addIssue({ code: 'custom', path: ['streams'], message: 'at least one stream (or `orders:`) is needed' });
+    }
     for (const [name, stream] of Object.entries(options.streams)) {
       if (/;\s*$/.test(stream.query)) ctx.addIssue({ code: 'custom', path: ['streams', name, 'query'], message: 'remove the trailing ";": the query is wrapped as a subquery' });
     }

@@ -107,6 +107,38 @@ export const orderingSchema = z
   })
   .strict();
 
+/**
+ * Outbox delivery (src/delivery): which connector takes the rows of each outbox target, and how
+ * often a row is tried. Attempts are counted on the outbox row, so they survive restarts.
+ */
+export const deliverySchema = z
+  .object({
+    erp: z
+      .object({
+        connector: z
+          .string()
+          .min(1)
+          .describe('Connector that takes approved and cancelled orders (outbox target "erp"); it must offer an order target (sql with `orders:`, sap, …).'),
+      })
+      .strict()
+      .optional()
+      .describe('Where orders go. Unset: outbox rows wait as pending (the backlog metric shows them).'),
+    attempts: z.number().int().min(1).max(100).default(8).describe('Attempts per outbox row before it is dead (each may retry quickly inside, see quickRetries).'),
+    backoffMs: z.number().int().nonnegative().default(2_000).describe('Wait after the first failed attempt, in ms; doubles per attempt, randomised ×0.5–1.5, capped at maxBackoffMs.'),
+    maxBackoffMs: z.number().int().positive().default(600_000).describe('Longest wait between attempts, in ms.'),
+    quickRetries: z.number().int().min(0).max(10).default(2).describe('Retries of a transient failure inside one attempt (p-retry), before the attempt counts as failed.'),
+    quickRetryDelayMs: z.number().int().nonnegative().default(200).describe('First quick retry delay in ms; doubles, randomised.'),
+    leaseMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .default(120_000)
+      .describe('How long one attempt may take; a row whose worker died is claimed again this long after it was taken, in ms.'),
+    relayCron: cronExpression.default('*/5 * * * * *').describe('When the relay looks for due rows (6 fields: seconds first); it also runs after orders are placed or cancelled.'),
+    batchSize: z.number().int().min(1).max(10_000).default(100).describe('Rows one relay run claims at most.'),
+  })
+  .strict();
+
 export const demoSchema = z
   .object({
     /** Load the demo data set into an empty store at start. */
@@ -142,6 +174,7 @@ export const configSchema = z
       .default({})
       .describe('External systems (ERP, WMS, TMS, EDI) by name. Put secrets in ${ENV_VAR} references.'),
     ordering: orderingSchema.default(orderingSchema.parse({})).describe('Order review policy.'),
+    delivery: deliverySchema.default(deliverySchema.parse({})).describe('Outbox delivery to the ERP: target connector, attempts, backoff, lease.'),
     demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
   })
   .strict();
@@ -149,3 +182,4 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 export type AppConfig = z.output<typeof configSchema>;
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
+export type DeliveryConfig = z.output<typeof deliverySchema>;

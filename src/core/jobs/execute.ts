@@ -88,7 +88,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   }
   const durationMs = Math.round(performance.now() - started);
   if (outcome.ok) {
-    logger.info({ durationMs }, 'job completed');
+    logger[def.quiet ? 'debug' : 'info']({ durationMs }, 'job completed');
     emit(input, { name: def.name, id: jobId, outcome: 'completed', durationMs });
     return outcome;
   }

@@ -26,6 +26,8 @@ export interface JobDefinition<P> {
   attempts?: number;
   backoffMs?: number;
   concurrency?: number;
+  /** Frequent housekeeping (every few seconds): its successful runs are logged at debug, not info. */
+  quiet?: boolean;
 }
 
 export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {

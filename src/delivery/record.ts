@@ -1,0 +1,122 @@
+/**
+ * Recording a delivery's outcome: one transaction each, and only while the claim still owns the
+ * row (a replay or a later claim after an expired lease wins; the late outcome is dropped, and
+ * the target's idempotency covers what it did). The order follows in the same transaction: its
+ * ERP number and status (approved → released → confirmed), `held` with an erp_rejected finding
+ * when the ERP refused it, and an event for everything else worth knowing.
+ */
+import type { ErpOrderRef } from '../connectors/contract.js';
+import type { Queryable, Store } from '../core/db/index.js';
+import type { Finding } from '../ordering/types.js';
+import { lockOrder, transitionOrder } from '../orders/transition.js';
+import type { OwnedRow } from './claim.js';
+
+export type Outcome =
+  /** created: the target made it now; found: it had it already; skipped: nothing to send (see message). */
+  | { kind: 'delivered'; how: 'created' | 'found' | 'cancelled' | 'skipped'; ref: ErpOrderRef | null; message: string }
+  | { kind: 'rejected'; message: string; targetMessage: string }
+  /** The row is dead once its attempts reach `limit` (0: dead now, retrying cannot help), pending again otherwise. */
+  | { kind: 'failed'; message: string; delayMs: number; limit: number };
+
+export interface RecordContext {
+  row: OwnedRow;
+  orderId: string | null;
+  connector: string;
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The final status of the row, or null when the claim no longer owned it (nothing written). */
+export async function recordOutcome(store: Store, context: RecordContext, outcome: Outcome): Promise<string | null> {
+  return store.tx(async (q) => {
+    const status = await updateRow(q, context, outcome);
+    if (status === null || context.orderId === null) return status;
+    await followOnOrder(q, context, context.orderId, outcome, status);
+    return status;
+  });
+}
+
+async function updateRow(q: Queryable, { row, connector }: RecordContext, outcome: Outcome): Promise<string | null> {
+  const owned = `WHERE id = $1 AND claims = $2 AND status = 'in_flight' RETURNING status`;
+  let result;
+  if (outcome.kind === 'delivered') {
+    result = await q.query<{ status: string }>(
+      `UPDATE outbox SET status = 'delivered', delivered_at = now(), external_id = $3, response = $4, delivered_by = $5, last_error = NULL ${owned}`,
+      [row.id, row.claim, outcome.ref?.erpOrderNo ?? null, clip(outcome.ref?.detail ? `${outcome.message}; ${outcome.ref.detail}` : outcome.message, 500), connector],
+    );
+  } else if (outcome.kind === 'rejected') {
+    result = await q.query<{ status: string }>(
+      `UPDATE outbox SET status = 'rejected', last_error = $3, response = $4, delivered_by = $5 ${owned}`,
+      [row.id, row.claim, clip(outcome.message, 2000), clip(outcome.targetMessage, 500), connector],
+    );
+  } else {
+    result = await q.query<{ status: string }>(
+      `UPDATE outbox SET status = CASE WHEN attempts >= $3 THEN 'dead' ELSE 'pending' END,
+              next_attempt_at = now() + $4 * interval '1 millisecond', last_error = $5 ${owned}`,
+      [row.id, row.claim, outcome.limit, outcome.delayMs, clip(outcome.message, 2000)],
+    );
+  }
+  return result.rows[0]?.status ?? null;
+}
+
+async function addEvent(q: Queryable, orderId: string, type: string, actor: string, message: string, reasons: unknown[] = []): Promise<void> {
+  await q.query(`INSERT INTO order_events (order_id, type, actor, reasons, message) VALUES ($1, $2, $3, $4::jsonb, $5)`, [
+    orderId,
+    type,
+    actor,
+    JSON.stringify(reasons),
+    clip(message, 2000),
+  ]);
+}
+
+async function followOnOrder(q: Queryable, { row, connector }: RecordContext, orderId: string, outcome: Outcome, status: string): Promise<void> {
+  const actor = `delivery:${connector}`;
+  const exists = await q.query(`SELECT 1 FROM orders WHERE id = $1`, [orderId]);
+  if (exists.rows.length === 0) return;
+  if (outcome.kind === 'failed') {
+    if (status === 'dead') {
+      await addEvent(q, orderId, 'erp_delivery_failed', actor, `${row.event} to ${connector} failed ${row.attempts} time(s) (outbox #${row.id}); last error: ${outcome.message}`);
+    }
+    return;
+  }
+  if (row.event === 'order.cancelled') {
+    const type = outcome.kind === 'rejected' ? 'erp_cancel_rejected' : 'erp_cancelled';
+    await addEvent(q, orderId, type, actor, outcome.kind === 'rejected' ? outcome.targetMessage : outcome.message);
+    return;
+  }
+  if (row.event !== 'order.approved') return;
+  const order = await lockOrder(q, orderId, null);
+  if (outcome.kind === 'rejected') {
+    const finding: Finding = {
+      rule: 'erp',
+      code: 'erp_rejected',
+      severity: 'hold',
+      data: { outboxId: row.id, target: row.target, connector, erpMessage: outcome.targetMessage },
+      message: { en: `The ERP (${connector}) refused the order: ${outcome.targetMessage}`, 'zh-CN': `ERP（${connector}）拒收该订单：${outcome.targetMessage}` },
+    };
+    if (order.status !== 'approved') {
+      await addEvent(q, orderId, 'erp_rejected', actor, outcome.targetMessage, [finding]);
+      return;
+    }
+    await transitionOrder(q, order, 'held', actor, clip(outcome.targetMessage, 2000), { type: 'erp_rejected', reasons: [finding] });
+    await q.query(
+      `UPDATE orders SET review = jsonb_build_object('decision', 'hold', 'findings', coalesce(review->'findings', '[]'::jsonb) || $2::jsonb) WHERE id = $1`,
+      [orderId, JSON.stringify([finding])],
+    );
+    return;
+  }
+  if (!outcome.ref) {
+    await addEvent(q, orderId, 'erp_not_sent', actor, outcome.message);
+    return;
+  }
+  const erpOrderNo = outcome.ref.erpOrderNo;
+  await q.query(`UPDATE orders SET erp_order_no = $2, updated_at = now() WHERE id = $1`, [orderId, erpOrderNo]);
+  if (order.status === 'approved') {
+    await transitionOrder(q, order, 'released', actor, `${outcome.how === 'found' ? 'found in' : 'handed to'} ${connector} (outbox #${row.id})`);
+    await transitionOrder(q, { ...order, status: 'released' }, 'confirmed', actor, `ERP order ${erpOrderNo}`);
+  } else if (order.status === 'released') {
+    await transitionOrder(q, order, 'confirmed', actor, `ERP order ${erpOrderNo}`);
+  } else {
+    await addEvent(q, orderId, outcome.how === 'found' ? 'erp_order_found' : 'erp_order_created', actor, `ERP order ${erpOrderNo} while the order is ${order.status} (outbox #${row.id})`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Delivery settings as the relay and the deliver job use them, from the `delivery:` and
+ * `ordering:` sections of the config, and the wait between attempts.
+ */
+import type { AppConfig } from '../core/config/schema.js';
+
+export interface DeliverySettings {
+  /** Outbox target → connector name (only targets listed here are delivered). */
+  targets: Readonly<Record<string, string>>;
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  quickRetries: number;
+  quickRetryDelayMs: number;
+  leaseMs: number;
+  batchSize: number;
+  relayCron: string;
+  /** The business time zone: the order date sent to the ERP is a date there. */
+  timeZone: string;
+}
+
+export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'>): DeliverySettings {
+  const { erp, ...rest } = config.delivery;
+  return { ...rest, targets: erp ? { erp: erp.connector } : {}, timeZone: config.ordering.timeZone };
+}
+
+/**
+ * Wait after failed attempt `attempt` (1-based), in ms: backoffMs · 2^(attempt−1), randomised
+ * ×0.5–1.5 (so rows that failed together do not come back together), at most maxBackoffMs.
+ */
+export function retryDelayMs(settings: Pick<DeliverySettings, 'backoffMs' | 'maxBackoffMs'>, attempt: number, random: () => number = Math.random): number {
+  const base = settings.backoffMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(Math.min(settings.maxBackoffMs, base * (0.5 + random())));
+}
+
+/**
+ * How long one attempt may run before it gives up: the lease less a margin (a fifth, at most
+ * 10 s) in which the outcome is recorded, so a live worker never overruns its own lease.
+ */
+export function attemptDeadlineMs(leaseMs: number): number {
+  return Math.max(500, leaseMs - Math.min(leaseMs / 5, 10_000));
+}
