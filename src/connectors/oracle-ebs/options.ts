@@ -15,9 +15,12 @@
  *   shipToRegion: { attribute: ATTRIBUTE5 }
  *   operatingUnitIds: [204]
  * ```
+ *
+ * With `orders:` (order-options.ts) the connector also takes approved orders, through Order Import.
  */
 import { z } from 'zod';
 import { parseUrl, sqlRetrySchema } from '../sql/index.js';
+import { ebsOrdersSchema } from './order-options.js';
 
 const code = z.string().trim().min(1).max(64);
 const id = z.number().int().positive();
@@ -52,7 +55,7 @@ export const oracleEbsOptionsSchema = z
       .refine((url) => parseUrl(url)?.protocol === 'oracle:' && (parseUrl(url)?.pathname.length ?? 0) > 1, {
         message: 'expected oracle://user:password@host:1521/SERVICE_NAME (percent-encode special characters; use ${ENV_VAR})',
       })
-      .describe('A read-only APPS-schema user is enough: the connector only SELECTs.'),
+      .describe('A read-only APPS-schema user is enough for the streams (they only SELECT); `orders:` also needs INSERT and DELETE on OE_HEADERS_IFACE_ALL / OE_LINES_IFACE_ALL and SELECT on OE_ORDER_HEADERS_ALL and OE_PROCESSING_MSGS(_TL).'),
     pageSize: z.number().int().min(1).max(100_000).default(5000),
     timeoutMs: z.number().int().positive().default(60_000).describe('Connect and per-statement timeout, in ms.'),
     retry: sqlRetrySchema.default({ retries: 2, minDelayMs: 500, maxDelayMs: 10_000 }),
@@ -77,6 +80,7 @@ export const oracleEbsOptionsSchema = z
     shipToRegion: regionSchema.default({ lookup: {}, key: ['PROVINCE', 'CITY', 'COUNTY'] }).describe('Where the ship-to\'s district code comes from.'),
     creditCurrency: z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code').default('CNY').describe('Currency of the account-level credit limit read.'),
     arClasses: z.array(z.enum(AR_CLASSES)).min(1).default(['INV', 'DM', 'CM', 'CB']).describe('AR_PAYMENT_SCHEDULES_ALL classes listed as open items.'),
+    orders: ebsOrdersSchema.optional().describe('Take approved orders through the Order Import interface (an order target); see order-options.ts.'),
   })
   .strict();
 
