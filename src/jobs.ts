@@ -9,6 +9,8 @@ import { runSync } from './core/sync/index.js';
 import type { DeliveryObservation } from './delivery/deliver.js';
 import { deliveryJobs, type Enqueue } from './delivery/jobs.js';
 import { deliverySettings, type DeliverySettings } from './delivery/settings.js';
+import { trackingPollJob } from './delivery/tracking-poll.js';
+import { reconcileJob } from './reconciliation/job.js';
 
 export interface JobDeps {
   store: Store;
@@ -76,5 +78,7 @@ export function JOBS(deps: JobDeps): JobDefinition<any>[] {
     enqueue: deps.delivery?.enqueue,
     observe: deps.delivery?.observe,
   });
-  return [syncJob(deps), analyzeStoreJob(deps), ...delivery];
+  const reconcile = reconcileJob({ store: deps.store, logger: deps.logger, connectors: deps.connectors, erpConnector: deps.delivery?.settings.targets.erp });
+  const trackingPoll = trackingPollJob({ store: deps.store, connectors: deps.connectors });
+  return [syncJob(deps), analyzeStoreJob(deps), ...delivery, reconcile, trackingPoll];
 }

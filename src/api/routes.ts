@@ -5,6 +5,7 @@ import { adminJobRoutes } from './admin/jobs.js';
 import { adminOrderRoutes } from './admin/orders.js';
 import { adminOutboxRoutes } from './admin/outbox.js';
 import { adminPromotionRoutes } from './admin/promotions.js';
+import { adminReconciliationRoutes } from './admin/reconciliation.js';
 import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
 import { meRoutes } from './v1/me.js';
@@ -12,6 +13,7 @@ import { catalogRoutes } from './v1/catalog.js';
 import { orderRoutes } from './v1/orders.js';
 import { orderBatchRoutes } from './v1/orders-batch.js';
 import { shipToRoutes } from './v1/ship-tos.js';
+import { tmsWebhookRoutes } from './webhooks/tms.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminOutboxRoutes, adminPromotionRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminOutboxRoutes, adminPromotionRoutes, adminReconciliationRoutes, tmsWebhookRoutes];

@@ -135,6 +135,24 @@ export interface OrderTarget {
   create(order: OrderDocument, signal: AbortSignal): Promise<ErpOrderRef>;
   /** Cancels (or rejects the remaining quantities of) an order the ERP already has. Idempotent. */
   cancel(order: { orderId: string; number: string; erpOrderNo: string }, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional, for reconciliation (src/reconciliation): the orders the target holds that carry an
+   * external reference, from `since` on (by the target's own order date; a target that cannot
+   * filter by date may list more, never less). Streamed in pages: the consumer may stop early,
+   * and the target checks `signal` between pages (`signal.throwIfAborted()`). Read-only.
+   * Targets without it are not asked which orders they hold; reconciliation says so.
+   */
+  listSince?(since: Date, signal: AbortSignal): AsyncIterable<ErpOrderListing>;
+}
+
+/** One order as `OrderTarget.listSince` lists it. */
+export interface ErpOrderListing {
+  /** The external reference the target stored the order under: our order id or our number (as `find` looks it up). */
+  reference: string;
+  /** The ERP's order number; '' while the ERP has not numbered it yet. */
+  erpOrderNo: string;
+  /** Our number as the target also holds it (a customer-reference field), when it keeps one besides `reference`. */
+  number?: string | null;
 }
 
 /** The target said no on the merits (BAPI RETURN type E, OData 400 with a message, ORA- constraint). */
@@ -149,10 +167,97 @@ export class TargetRejection extends Error {
   }
 }
 
+/**
+ * What a WMS receives to pick and ship an order the ERP has confirmed: the order document less
+ * its money, with the ERP's number. Built from the store by src/delivery (issue 6).
+ */
+export interface ShipmentRequest {
+  orderId: string;
+  /** Our order number: the key the WMS request is idempotent on. */
+  number: string;
+  erpOrderNo: string | null;
+  externalRef: string | null;
+  dealer: OrderDocument['dealer'];
+  shipTo: OrderDocument['shipTo'];
+  requestedDate: string | null;
+  note: string | null;
+  lines: Array<Pick<OrderDocument['lines'][number], 'lineNo' | 'sku' | 'qty' | 'uom' | 'warehouseCode' | 'lots' | 'isGift'>>;
+}
+
+/** What the WMS calls the outbound order it holds for ours. */
+export interface ShipmentRef {
+  shipmentId: string;
+  /** A short summary of the WMS's answer, kept on the outbox row (no secrets, ≤ 500 chars). */
+  detail?: string;
+}
+
+/**
+ * A system that ships our confirmed orders (a WMS). Delivery is at least once; `find` (the
+ * outbound order already requested for our order number) before `request` makes it exactly once,
+ * as does an idempotency key the WMS honours. Throw `TargetRejection` when the WMS refuses the
+ * request on its merits (not retried; the order stays confirmed); any other error is transient.
+ */
+export interface ShipmentTarget {
+  find(order: { orderId: string; number: string }, signal: AbortSignal): Promise<ShipmentRef | null>;
+  request(shipment: ShipmentRequest, signal: AbortSignal): Promise<ShipmentRef>;
+}
+
+/** The tracking states that move an order: picked up and in transit → shipped; delivered → delivered. */
+export type TrackingStatus = 'picked_up' | 'in_transit' | 'delivered';
+
+/** One tracking event as a TMS reports it (webhook or poll), mapped to our terms. */
+export interface TrackingEvent {
+  /** Our order number (or id) when the TMS carries it; else the order is found by tracking number. */
+  reference: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  /** Null when the TMS's status means nothing to the order (label created, exception, unknown). */
+  status: TrackingStatus | null;
+  /** The TMS's own status word. */
+  rawStatus: string;
+  occurredAt: Date | null;
+}
+
+/** Who is tracked: an order we believe shipped. */
+export interface TrackingQuery {
+  orderId: string;
+  number: string;
+  erpOrderNo: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+}
+
+/** A request as it reached the webhook: the raw body (what is signed) and the headers (lower-case names). */
+export interface WebhookDelivery {
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type WebhookVerdict = { ok: true; deliveryId: string } | { ok: false; reason: string };
+
+/** A TMS's signed webhook: verification (signature, time window, the delivery id for replay protection) and parsing. */
+export interface TrackingWebhook {
+  verify(delivery: WebhookDelivery, now: Date): WebhookVerdict;
+  /** The tracking events in a verified body; throws on a body that is not what the TMS sends. */
+  parse(body: Buffer): TrackingEvent[];
+}
+
+/** A system that reports where shipments are (a TMS), polled per shipment and/or pushing webhooks. */
+export interface TrackingSource {
+  /** Present when the connector can be asked about one shipment (polling). */
+  track?(query: TrackingQuery, signal: AbortSignal): Promise<TrackingEvent[]>;
+  /** Present when the connector takes signed webhooks (POST /webhooks/tms/:connector). */
+  webhook?: TrackingWebhook;
+}
+
 export interface ConnectorInstance {
   check(): Promise<CheckResult>;
   /** Present when the configured connector can take orders (see OrderTarget). */
   orders?: OrderTarget;
+  /** Present when the configured connector can take shipment requests (a WMS; see ShipmentTarget). */
+  shipments?: ShipmentTarget;
+  /** Present when the configured connector reports tracking (a TMS; see TrackingSource). */
+  tracking?: TrackingSource;
   /**
    * Pages after `cursor` (null = from the beginning). Checks `signal` between pages and throws
    * its abort reason (`signal.throwIfAborted()`). A stream with nothing new yields no page.

@@ -9,7 +9,7 @@
  * trigger) is a TargetRejection with the database's own words; anything else is transient.
  */
 import { TransientError, UpstreamRejectedError } from '../../core/errors.js';
-import { TargetRejection, type ErpOrderRef, type OrderDocument, type OrderTarget } from '../contract.js';
+import { TargetRejection, type ErpOrderListing, type ErpOrderRef, type OrderDocument, type OrderTarget } from '../contract.js';
 import type { Dialect } from './dialects.js';
 import type { QueryFn, SqlDriver } from './drivers.js';
 import type { SqlErrorContext } from './errors.js';
@@ -88,6 +88,8 @@ function lineValue(order: OrderDocument, line: OrderDocument['lines'][number], f
 }
 
 const DATE_FIELDS = new Set<string>(['orderDate', 'requestedDate']);
+/** Staged orders per statement when listing them (listSince). */
+const LIST_PAGE = 500;
 /** Bound parameters per statement stay well under SQL Server's 2,100. */
 const MAX_PARAMS = 1_000;
 
@@ -182,8 +184,57 @@ export function createSqlOrderTarget({ dialect, driver, orders, context }: SqlOr
     }
   }
 
+  /** The header column that takes `field`, if the mapping has one. */
+  const headerColumnOf = (field: HeaderField) => headerColumns.find(([, mapped]) => mapped === field)?.[0];
+
+  /**
+   * Staged orders with their ERP numbers, keyset-paged on the order-id column. `since` filters on
+   * the column that takes the order date (a day early, so no time zone loses an order); without
+   * one every staged order is listed.
+   */
+  async function* listSince(since: Date, signal: AbortSignal): AsyncGenerator<ErpOrderListing> {
+    const dateColumn = headerColumnOf('orderDate');
+    const numberColumn = headerColumnOf('number');
+    const select =
+      `SELECT ${orderIdColumn} AS ${dialect.alias('dh_ref')}, ` +
+      `${orders.erpOrderNoColumn ? identifier(dialect, orders.erpOrderNoColumn) : 'NULL'} AS ${dialect.alias('dh_erp_no')}, ` +
+      `${orders.keyColumn ? identifier(dialect, orders.keyColumn) : 'NULL'} AS ${dialect.alias('dh_key')}, ` +
+      `${numberColumn ? identifier(dialect, numberColumn) : 'NULL'} AS ${dialect.alias('dh_number')} FROM ${header}`;
+    const from = new Date(since.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const text = (value: unknown) => (value === null || value === undefined || value === '' ? null : String(value));
+    let after: string | null = null;
+    for (;;) {
+      signal.throwIfAborted();
+      const params: unknown[] = [];
+      const conditions: string[] = [];
+      if (dateColumn) {
+        params.push(from);
+        conditions.push(`${identifier(dialect, dateColumn)} >= ${dateParam(dialect.placeholder(params.length))}`);
+      }
+      if (after !== null) {
+        params.push(after);
+        conditions.push(`${orderIdColumn} > ${dialect.placeholder(params.length)}`);
+      }
+      const sql = `${select}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ${orderIdColumn} ${dialect.limit(LIST_PAGE)}`;
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await driver.query(sql, params);
+      } catch (error) {
+        throw dialect.translateError(error, { where, scrub: context.scrub });
+      }
+      for (const row of rows) {
+        const reference = text(row.dh_ref);
+        if (reference === null) continue;
+        yield { reference, erpOrderNo: text(row.dh_erp_no) ?? text(row.dh_key) ?? '', number: text(row.dh_number) };
+      }
+      if (rows.length < LIST_PAGE) return;
+      after = String(rows.at(-1)!.dh_ref);
+    }
+  }
+
   return {
     find,
+    listSince,
 
     async create(order, signal) {
       signal.throwIfAborted();
