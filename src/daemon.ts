@@ -15,7 +15,7 @@ import { createConnectorHub, type ConnectorHub } from './connectors/hub.js';
 import { CONNECTORS } from './connectors/registry.js';
 import { RELAY_JOB, RELAY_SCHEDULE } from './delivery/jobs.js';
 import { outboxSnapshot } from './delivery/queries.js';
-import { deliverySettings } from './delivery/settings.js';
+import { checkDeliveryTarget, deliverySettings } from './delivery/settings.js';
 import { loadDemoData } from './demo/load-demo.js';
 import { JOBS } from './jobs.js';
 
@@ -78,7 +78,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
     const delivery = deliverySettings(config);
     // Refuse to start when orders would go to a connector that cannot take them.
-    for (const connector of Object.values(delivery.targets)) connectors.orderTarget(connector);
+    for (const [target, connector] of Object.entries(delivery.targets)) checkDeliveryTarget(connectors, target, connector);
     const metrics = createMetrics();
     metrics.watchOutbox(() => outboxSnapshot(store, Object.keys(delivery.targets)));
     let runner: JobRunner | undefined;

@@ -6,7 +6,7 @@ import { createLogger } from '../core/logger.js';
 import { validateSchedules } from '../core/scheduler/index.js';
 import { createConnectorHub } from '../connectors/hub.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { deliverySettings } from '../delivery/settings.js';
+import { checkDeliveryTarget, deliverySettings } from '../delivery/settings.js';
 import { JOBS } from '../jobs.js';
 import { withStore } from './store-commands.js';
 
@@ -71,7 +71,7 @@ export async function runCheck(config: AppConfig, file: string): Promise<number>
     else rows.push({ what, ...(await connectors.check(info.name)) });
   }
   for (const [target, connector] of Object.entries(deliverySettings(config).targets)) {
-    rows.push(await attempt(`delivery ${target}`, async () => (connectors.orderTarget(connector), `orders go to connector ${connector}`)));
+    rows.push(await attempt(`delivery ${target}`, async () => checkDeliveryTarget(connectors, target, connector)));
   }
   await connectors.close();
 

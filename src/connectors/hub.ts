@@ -9,7 +9,7 @@ import type { AppConfig, ConfigRefinement } from '../core/config/index.js';
 import { ConfigError, NotFoundError } from '../core/errors.js';
 import type { RecordMapper } from '../core/sync/page-mapping.js';
 import { compileMapping, mergeMappings, validateMappingSpec, type MappingSpec } from '../mappings/index.js';
-import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, OrderTarget, StreamSpec } from './contract.js';
+import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, OrderTarget, ShipmentTarget, StreamSpec, TrackingSource } from './contract.js';
 
 export type ConnectorRegistry = ReadonlyMap<string, ConnectorDefinition<any>>;
 
@@ -79,6 +79,13 @@ export function connectorRefinement(registry: ConnectorRegistry): ConfigRefineme
         if (!entry) custom(['delivery', 'erp', 'connector'], `no connector named ${JSON.stringify(erp)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
         else if (!entry.enabled) custom(['delivery', 'erp', 'connector'], `connector ${erp} is disabled; orders cannot go to it`);
       }
+      // Shipment requests go to a connector that exists and is enabled (its shipments: are checked at start).
+      const wms = config.delivery.wms?.connector;
+      if (wms !== undefined) {
+        const entry = config.connectors[wms];
+        if (!entry) custom(['delivery', 'wms', 'connector'], `no connector named ${JSON.stringify(wms)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
+        else if (!entry.enabled) custom(['delivery', 'wms', 'connector'], `connector ${wms} is disabled; shipment requests cannot go to it`);
+      }
       return issues;
     },
   };
@@ -106,6 +113,10 @@ export interface ConnectorHub {
   stream(connector: string, stream: string): StreamHandle;
   /** The connector's order target; ConfigError when it is disabled or takes no orders. */
   orderTarget(connector: string): OrderTarget;
+  /** The connector's shipment target (a WMS); ConfigError when it is disabled or takes no shipment requests. */
+  shipmentTarget(connector: string): ShipmentTarget;
+  /** The connector's tracking source (a TMS); ConfigError when it is disabled or reports no tracking. */
+  trackingSource(connector: string): TrackingSource;
   check(connector: string): Promise<CheckResult>;
   close(): Promise<void>;
 }
@@ -158,6 +169,20 @@ export function createConnectorHub(connectors: AppConfig['connectors'], registry
         throw new ConfigError(`connector ${name} (${connector.entry.kind}) takes no orders with these settings${connector.entry.kind === 'sql' ? ' (add `orders:` with the staging tables)' : ''}`);
       }
       return target;
+    },
+    shipmentTarget(name) {
+      const connector = prepare(name);
+      if (!connector.entry.enabled) throw new ConfigError(`connector ${name} is disabled; it cannot take shipment requests`);
+      const target = instance(name).shipments;
+      if (!target) throw new ConfigError(`connector ${name} (${connector.entry.kind}) takes no shipment requests with these settings${connector.entry.kind === 'http' ? ' (add `shipments:`)' : ''}`);
+      return target;
+    },
+    trackingSource(name) {
+      const connector = prepare(name);
+      if (!connector.entry.enabled) throw new ConfigError(`connector ${name} is disabled; it reports no tracking`);
+      const source = instance(name).tracking;
+      if (!source) throw new ConfigError(`connector ${name} (${connector.entry.kind}) reports no tracking with these settings${connector.entry.kind === 'http' ? ' (add `tracking:`)' : ''}`);
+      return source;
     },
     async check(name) {
       try {

@@ -14,6 +14,7 @@ import { takeClaim, type OwnedRow } from './claim.js';
 import { applyOverrides, loadOrderDocument, orderEventPayloadSchema, type OrderEventPayload } from './document.js';
 import { recordOutcome, type Outcome } from './record.js';
 import { attemptDeadlineMs, retryDelayMs, type DeliverySettings } from './settings.js';
+import { confirmationTargets, SHIPMENT_EVENT, shipmentCall } from './shipments.js';
 
 export interface DeliveryObservation {
   target: string;
@@ -24,7 +25,7 @@ export interface DeliveryObservation {
 
 export interface DeliverDeps {
   store: Store;
-  connectors: Pick<ConnectorHub, 'orderTarget'>;
+  connectors: Pick<ConnectorHub, 'orderTarget'> & Partial<Pick<ConnectorHub, 'shipmentTarget'>>;
   settings: DeliverySettings;
   logger: Logger;
   observe?: (observation: DeliveryObservation) => void;
@@ -62,10 +63,9 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
   try {
     if (!connector) throw new Error(`no connector takes outbox target ${row.target} (delivery.${row.target}.connector)`);
     if (!parsed.success) throw new PermanentFailure(`payload is not an order event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const target = deps.connectors.orderTarget(connector);
     // A target call that ignores the signal is not waited for past the deadline: the claim's
     // bookkeeping stays inside its lease (keep the connector's own timeouts below leaseMs).
-    outcome = await untilAborted(attempt(deps, row, parsed.data, target, connector, signal), signal);
+    outcome = await untilAborted(attempt(deps, row, parsed.data, connector, signal), signal);
   } catch (error) {
     const said = deadline.aborted && !isRejection(error) ? `no outcome within ${deadlineMs} ms` : error instanceof Error ? error.message : String(error);
     if (isRejection(error)) {
@@ -77,7 +77,11 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
     }
   }
 
-  const status = await recordOutcome(store, { row, orderId: parsed.success ? parsed.data.orderId : null, connector: connector ?? row.target }, outcome);
+  const status = await recordOutcome(
+    store,
+    { row, orderId: parsed.success ? parsed.data.orderId : null, connector: connector ?? row.target, confirmationTargets: confirmationTargets(settings.targets) },
+    outcome,
+  );
   if (status === null) {
     log.warn({ outcome: outcome.kind }, `${label}: the claim was taken over meanwhile (replay or expired lease); this outcome is not recorded`);
     return null;
@@ -85,7 +89,7 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
   const observed = status === 'delivered' ? 'delivered' : status === 'rejected' ? 'rejected' : status === 'dead' ? 'dead' : 'retry';
   deps.observe?.({ target: row.target, event: row.event, outcome: observed });
   if (outcome.kind === 'delivered') log.info({ how: outcome.how, erpOrderNo: outcome.ref?.erpOrderNo }, `${label}: ${outcome.message}`);
-  else if (outcome.kind === 'rejected') log.warn({ targetMessage: outcome.targetMessage }, `${label}: refused by the target${row.event === 'order.approved' ? '; the order is held' : ''}`);
+  else if (outcome.kind === 'rejected') log.warn({ targetMessage: outcome.targetMessage }, `${label}: refused by the target${row.event === 'order.approved' ? '; the order is held' : row.event === SHIPMENT_EVENT ? '; the order stays confirmed' : ''}`);
   else if (status === 'dead') log.error({ err: outcome.message }, `${label}: failed; no attempts left, the row is dead (replay it once the cause is fixed)`);
   else log.warn({ err: outcome.message, retryInMs: outcome.delayMs }, `${label}: failed; will retry`);
   if (status === 'pending' && outcome.kind === 'failed') deps.relayIn?.(outcome.delayMs);
@@ -102,14 +106,22 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function attempt(deps: DeliverDeps, row: OwnedRow, payload: OrderEventPayload, target: OrderTarget, connector: string, signal: AbortSignal): Promise<Outcome> {
+async function attempt(deps: DeliverDeps, row: OwnedRow, payload: OrderEventPayload, connector: string, signal: AbortSignal): Promise<Outcome> {
   const { settings, logger } = deps;
+  if (row.event === SHIPMENT_EVENT && !deps.connectors.shipmentTarget) throw new PermanentFailure(`no shipment targets here for ${row.event}`);
+  // Resolved before the store is read: a connector that cannot take this row is a configuration error (retried, then dead).
+  const shipments = row.event === SHIPMENT_EVENT ? deps.connectors.shipmentTarget!(connector) : undefined;
+  const target: OrderTarget | undefined = row.event === SHIPMENT_EVENT ? undefined : deps.connectors.orderTarget(connector);
   const stored = await loadOrderDocument(deps.store, payload.orderId, settings.timeZone);
   if (!stored) throw new PermanentFailure(`order ${payload.number} (${payload.orderId}) does not exist`);
   const ref = { orderId: payload.orderId, number: payload.number };
 
   let call: () => Promise<Outcome>;
-  if (row.event === 'order.approved') {
+  if (shipments) {
+    call = shipmentCall(shipments, stored, applyOverrides(stored.document, payload.overrides), payload, connector, signal);
+  } else if (!target) {
+    throw new PermanentFailure(`no delivery for event ${row.event}`);
+  } else if (row.event === 'order.approved') {
     const document = applyOverrides(stored.document, payload.overrides);
     call = async () => {
       const found = await target.find(ref, signal);

@@ -2,14 +2,16 @@
  * Recording a delivery's outcome: one transaction each, and only while the claim still owns the
  * row (a replay or a later claim after an expired lease wins; the late outcome is dropped, and
  * the target's idempotency covers what it did). The order follows in the same transaction: its
- * ERP number and status (approved → released → confirmed), `held` with an erp_rejected finding
- * when the ERP refused it, and an event for everything else worth knowing.
+ * ERP number and status (approved → released → confirmed, with the shipment request to the WMS
+ * written when one is configured), `held` with an erp_rejected finding when the ERP refused it,
+ * and an event for everything else worth knowing (a WMS's answer is an event only).
  */
 import type { ErpOrderRef } from '../connectors/contract.js';
 import type { Queryable, Store } from '../core/db/index.js';
 import type { Finding } from '../ordering/types.js';
 import { lockOrder, transitionOrder } from '../orders/transition.js';
 import type { OwnedRow } from './claim.js';
+import { announceConfirmation, SHIPMENT_EVENT } from './shipments.js';
 
 export type Outcome =
   /** created: the target made it now; found: it had it already; skipped: nothing to send (see message). */
@@ -22,6 +24,8 @@ export interface RecordContext {
   row: OwnedRow;
   orderId: string | null;
   connector: string;
+  /** Outbox targets told when this outcome confirms the order (`wms` when a WMS is configured; see shipments.ts). */
+  confirmationTargets?: readonly string[];
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -69,14 +73,22 @@ async function addEvent(q: Queryable, orderId: string, type: string, actor: stri
   ]);
 }
 
-async function followOnOrder(q: Queryable, { row, connector }: RecordContext, orderId: string, outcome: Outcome, status: string): Promise<void> {
+async function followOnOrder(q: Queryable, { row, connector, confirmationTargets = [] }: RecordContext, orderId: string, outcome: Outcome, status: string): Promise<void> {
   const actor = `delivery:${connector}`;
   const exists = await q.query(`SELECT 1 FROM orders WHERE id = $1`, [orderId]);
   if (exists.rows.length === 0) return;
   if (outcome.kind === 'failed') {
     if (status === 'dead') {
-      await addEvent(q, orderId, 'erp_delivery_failed', actor, `${row.event} to ${connector} failed ${row.attempts} time(s) (outbox #${row.id}); last error: ${outcome.message}`);
+      const type = row.event === SHIPMENT_EVENT ? 'wms_delivery_failed' : 'erp_delivery_failed';
+      await addEvent(q, orderId, type, actor, `${row.event} to ${connector} failed ${row.attempts} time(s) (outbox #${row.id}); last error: ${outcome.message}`);
     }
+    return;
+  }
+  if (row.event === SHIPMENT_EVENT) {
+    // The order stays as it is (confirmed): the WMS's answer is an event, its id on the outbox row.
+    if (outcome.kind === 'rejected') await addEvent(q, orderId, 'wms_rejected', actor, `${connector} refused the shipment request (outbox #${row.id}): ${outcome.targetMessage}`);
+    else if (!outcome.ref) await addEvent(q, orderId, 'wms_not_sent', actor, outcome.message);
+    else await addEvent(q, orderId, outcome.how === 'found' ? 'wms_shipment_found' : 'wms_shipment_requested', actor, `${outcome.message} (outbox #${row.id})`);
     return;
   }
   if (row.event === 'order.cancelled') {
@@ -114,8 +126,10 @@ async function followOnOrder(q: Queryable, { row, connector }: RecordContext, or
   if (order.status === 'approved') {
     await transitionOrder(q, order, 'released', actor, `${outcome.how === 'found' ? 'found in' : 'handed to'} ${connector} (outbox #${row.id})`);
     await transitionOrder(q, { ...order, status: 'released' }, 'confirmed', actor, `ERP order ${erpOrderNo}`);
+    await announceConfirmation(q, order, confirmationTargets);
   } else if (order.status === 'released') {
     await transitionOrder(q, order, 'confirmed', actor, `ERP order ${erpOrderNo}`);
+    await announceConfirmation(q, order, confirmationTargets);
   } else {
     await addEvent(q, orderId, outcome.how === 'found' ? 'erp_order_found' : 'erp_order_created', actor, `ERP order ${erpOrderNo} while the order is ${order.status} (outbox #${row.id})`);
   }

@@ -2,10 +2,11 @@
  * Delivery settings as the relay and the deliver job use them, from the `delivery:` and
  * `ordering:` sections of the config, and the wait between attempts.
  */
+import type { ConnectorHub } from '../connectors/hub.js';
 import type { AppConfig } from '../core/config/schema.js';
 
 export interface DeliverySettings {
-  /** Outbox target → connector name (only targets listed here are delivered). */
+  /** Outbox target (erp, wms) → connector name (only targets listed here are delivered). */
   targets: Readonly<Record<string, string>>;
   attempts: number;
   backoffMs: number;
@@ -20,8 +21,24 @@ export interface DeliverySettings {
 }
 
 export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'>): DeliverySettings {
-  const { erp, ...rest } = config.delivery;
-  return { ...rest, targets: erp ? { erp: erp.connector } : {}, timeZone: config.ordering.timeZone };
+  const { erp, wms, ...rest } = config.delivery;
+  const targets: Record<string, string> = {};
+  if (erp) targets.erp = erp.connector;
+  if (wms) targets.wms = wms.connector;
+  return { ...rest, targets, timeZone: config.ordering.timeZone };
+}
+
+/**
+ * Each delivery target's connector offers what the target needs (an order target for `erp`, a
+ * shipment target for `wms`); ConfigError otherwise. The daemon refuses to start on it.
+ */
+export function checkDeliveryTarget(connectors: Pick<ConnectorHub, 'orderTarget' | 'shipmentTarget'>, target: string, connector: string): string {
+  if (target === 'wms') {
+    connectors.shipmentTarget(connector);
+    return `shipment requests go to connector ${connector}`;
+  }
+  connectors.orderTarget(connector);
+  return `orders go to connector ${connector}`;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface OrderView {
   promotions: PromotionReport[];
   coupons: CouponReport[];
   erpOrderNo: string | null;
+  /** The carrier and tracking number a TMS reported when the order shipped (issue 6). */
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
   note: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -51,6 +56,7 @@ export function displayPrice(value: string): string {
 
 const ORDER_COLUMNS = `o.id, o.number, d.code AS dealer, o.status, o.channel, o.external_ref AS "externalRef",
   json_build_object('code', s.code, 'regionCode', s.region_code) AS "shipTo", o.review, o.erp_order_no AS "erpOrderNo", o.note,
+  o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt", o.delivered_at AS "deliveredAt",
   json_build_object('gross', o.gross::text, 'discount', o.discount::text, 'net', o.net::text, 'currency', o.currency) AS totals,
   o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 const ORDER_FROM = `orders o JOIN dealers d ON d.id = o.dealer_id JOIN ship_tos s ON s.id = o.ship_to_id`;

@@ -17,6 +17,8 @@ const ENV = {
   KINGDEE_URL: 'mssql://hub:secret@erp:1433/AIS',
   WMS_CLIENT_ID: 'hub',
   WMS_CLIENT_SECRET: 'secret',
+  TMS_API_KEY: 'EZTK-not-a-key',
+  TMS_WEBHOOK_SECRET: 'whsec-not-a-secret',
 };
 const logger = createLogger({ level: 'silent', pretty: false });
 
@@ -28,6 +30,7 @@ describe('config/examples/erp-integrations.yaml', () => {
       ebs: 'oracle-ebs',
       kingdee: 'sql',
       wms: 'http',
+      tms: 'http',
     });
     const hub = createConnectorHub(config.connectors, CONNECTORS, { logger, now: () => new Date() });
     const streams = Object.fromEntries(hub.list().map((c) => [c.name, c.streams.map((s) => `${s.name}:${s.entity}:${s.mode}`)]));
@@ -35,6 +38,8 @@ describe('config/examples/erp-integrations.yaml', () => {
     expect(streams.ebs).toEqual(expect.arrayContaining(['dealers:dealers:incremental', 'credit:credit_accounts:snapshot']));
     expect(streams.kingdee).toEqual(['products:products:incremental']);
     expect(streams.wms).toEqual(['stock:stock_lots:snapshot']);
+    expect(hub.shipmentTarget('wms')).toBeDefined();
+    expect(hub.trackingSource('tms')).toMatchObject({ track: expect.any(Function), webhook: expect.any(Object) });
     const jobs = createJobRegistry(JOBS({ store: {} as Store, logger, connectors: hub }));
     expect(validateSchedules(config.schedules, jobs)).toEqual([]);
   });

@@ -1,7 +1,8 @@
 /**
  * `http`: a generic REST source (WMS, TMS) configured per stream — path, query, where the
  * records are (JSON path), pagination (page | offset | cursor | link), optional incremental
- * parameter — with presets for typical APIs (`wms-stock`).
+ * parameter — with presets for typical APIs (`wms-stock`); `shipments:` makes it a WMS shipment
+ * target (./shipments.ts) and `tracking:` a TMS tracking source (./tracking.ts).
  */
 import type { ZodType } from 'zod';
 import { ConfigError } from '../../core/errors.js';
@@ -9,9 +10,12 @@ import { defineConnector, type ConnectorDeps, type ConnectorInstance, type Strea
 import { createHttpClient, type HttpClientOptions } from '../shared/client.js';
 import { httpOptionsSchema, type HttpOptions } from './options.js';
 import { readHttpStream } from './reader.js';
+import { createShipmentTarget } from './shipments.js';
+import { createTrackingSource } from './tracking.js';
 
 export { httpOptionsSchema, type HttpOptions, type HttpStreamOptions } from './options.js';
 export { PRESETS } from './presets.js';
+export { shipmentsSchema, trackingSchema, type ShipmentsOptions, type TrackingOptions } from './outbound-options.js';
 
 export interface HttpTestHooks {
   sleep?: HttpClientOptions['sleep'];
@@ -41,6 +45,23 @@ export function createHttpConnector(options: HttpOptions, deps: ConnectorDeps, h
     now: deps.now,
     ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
   });
+  // Outbound sides: a POST is never retried by the client (the delivery retries it after a lookup),
+  // and a 404 is an answer (no such outbound order / shipment), not a configuration error.
+  const outboundClient = (retry: HttpOptions['retry']) =>
+    createHttpClient({
+      system,
+      baseUrl: options.baseUrl,
+      auth: options.auth,
+      headers: options.headers,
+      timeoutMs: options.timeoutMs,
+      retry,
+      notFoundIsConfig: false,
+      logger: deps.logger,
+      now: deps.now,
+      ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+    });
+  const shipments = options.shipments ? createShipmentTarget(options.shipments, outboundClient({ ...options.retry, retries: 0 }), system) : undefined;
+  const tracking = options.tracking ? createTrackingSource(options.tracking, outboundClient(options.retry)) : undefined;
   const streamOf = (name: string) => {
     const stream = options.streams[name];
     if (!stream) throw new ConfigError(`${system}: no stream ${name}; it has ${Object.keys(options.streams).join(', ')}`);
@@ -48,9 +69,13 @@ export function createHttpConnector(options: HttpOptions, deps: ConnectorDeps, h
   };
 
   return {
+    ...(shipments ? { shipments } : {}),
+    ...(tracking ? { tracking } : {}),
     async check() {
+      const first = Object.entries(options.streams)[0];
+      if (!first) return { ok: true, detail: `${client.scrub(options.baseUrl)}: ${[options.shipments ? 'shipments' : '', options.tracking ? 'tracking' : ''].filter(Boolean).join(' and ')} (checked on first use)` };
       // The first page of the first stream: proves address, credentials and path in one call.
-      const [name, stream] = Object.entries(options.streams)[0]!;
+      const [name, stream] = first;
       try {
         const signal = AbortSignal.timeout(options.timeoutMs * (options.retry.retries + 2));
         for await (const _page of readHttpStream({ ...stream, pagination: { type: 'none' }, aggregate: undefined }, client, null, signal)) break;

@@ -6,6 +6,7 @@ import { authSchema } from '../shared/auth.js';
 import { retrySchema } from '../shared/client.js';
 import { parseJsonPath } from './json-path.js';
 import { applyPreset, PRESETS } from './presets.js';
+import { shipmentsSchema, trackingSchema } from './outbound-options.js';
 
 const jsonPath = z.string().superRefine((path, ctx) => {
   try {
@@ -73,9 +74,14 @@ const optionsObject = z
     retry: retrySchema.default(retrySchema.parse({})),
     preset: z.enum(Object.keys(PRESETS) as [keyof typeof PRESETS]).optional().describe('Fills stream defaults for a typical API, e.g. wms-stock.'),
     streams: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'stream names are lower_snake_case'), httpStreamSchema).default({}),
+    shipments: shipmentsSchema.optional().describe('Outbound-order requests to a WMS for confirmed orders (delivery.wms).'),
+    tracking: trackingSchema.optional().describe('Shipment tracking from a TMS: polling (job tms.poll) and/or a signed webhook.'),
   })
   .strict()
-  .refine((o) => Object.keys(o.streams).length > 0, { message: 'declare at least one stream (or a preset)', path: ['streams'] });
+  .refine((o) => Object.keys(o.streams).length > 0 || o.shipments !== undefined || o.tracking !== undefined, {
+    message: 'declare at least one stream (or a preset), shipments: or tracking:',
+    path: ['streams'],
+  });
 
 /** The preset's stream defaults are merged under the user's `streams` before validation. */
 export const httpOptionsSchema = z.preprocess(applyPreset, optionsObject);

@@ -123,6 +123,13 @@ export const deliverySchema = z
       .strict()
       .optional()
       .describe('Where orders go. Unset: outbox rows wait as pending (the backlog metric shows them).'),
+    wms: z
+      .object({
+        connector: z.string().min(1).describe('Connector that takes shipment requests (outbox target "wms"); it must offer a shipment target (http with `shipments:`).'),
+      })
+      .strict()
+      .optional()
+      .describe('Where confirmed orders are sent as outbound orders. Unset: no shipment request is written.'),
     attempts: z.number().int().min(1).max(100).default(8).describe('Attempts per outbox row before it is dead (each may retry quickly inside, see quickRetries).'),
     backoffMs: z.number().int().nonnegative().default(2_000).describe('Wait after the first failed attempt, in ms; doubles per attempt, randomised ×0.5–1.5, capped at maxBackoffMs.'),
     maxBackoffMs: z.number().int().positive().default(600_000).describe('Longest wait between attempts, in ms.'),
