@@ -63,6 +63,15 @@ export function releasesReservation(status: OrderStatus): boolean {
   return status === 'cancelled' || status === 'rejected' || status === 'held';
 }
 
+/**
+ * Shipped stock has left the warehouse: its reservations are consumed and taken off on hand, so
+ * ATP (on hand − reserved) neither double-counts it after the WMS stock sync lowers on hand nor
+ * offers it again before that sync runs.
+ */
+export function consumesReservation(status: OrderStatus): boolean {
+  return status === 'shipped';
+}
+
 /** An order that ends without being fulfilled gives its promotion budgets and coupon uses back. */
 export function releasesRedemptions(status: OrderStatus): boolean {
   return status === 'cancelled' || status === 'rejected';

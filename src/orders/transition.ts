@@ -1,13 +1,14 @@
 /**
  * The one way an existing order changes state, inside the caller's transaction: the move is
- * checked against the lifecycle, reserved stock returned to ATP when the new state releases it,
+ * checked against the lifecycle, reserved stock returned to ATP when the new state releases it
+ * (or consumed and taken off on hand when the order ships),
  * promotion budgets and coupon uses given back when it ends unfulfilled, the status written,
  * the event appended, the dealer's credit exposure adjusted when the order enters or leaves the
  * states that count against credit, and the ERP told when an order it has (or may have) is cancelled.
  */
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
-import { assertTransition, countsAgainstCredit, knownToErp, releasesRedemptions, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
+import { assertTransition, consumesReservation, countsAgainstCredit, knownToErp, releasesRedemptions, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
 import { releaseRedemptions } from '../promotions/redemptions.js';
 
 export interface LockedOrder {
@@ -66,6 +67,18 @@ export async function transitionOrder(q: Queryable, order: LockedOrder, to: Orde
          RETURNING r.stock_lot_id, r.qty)
        UPDATE stock_lots l SET reserved = l.reserved - x.qty
          FROM (SELECT stock_lot_id, sum(qty)::int AS qty FROM released GROUP BY stock_lot_id) x WHERE l.id = x.stock_lot_id`,
+      [order.id],
+    );
+  }
+  if (consumesReservation(to)) {
+    // greatest(0, …): a stock sync that already saw the shipment may have lowered on hand first.
+    await q.query(
+      `WITH consumed AS (
+         UPDATE reservations r SET status = 'consumed', released_at = now()
+           FROM order_lines ol WHERE ol.id = r.order_line_id AND ol.order_id = $1 AND r.status = 'active'
+         RETURNING r.stock_lot_id, r.qty)
+       UPDATE stock_lots l SET on_hand = greatest(0, l.on_hand - x.qty), reserved = greatest(0, l.reserved - x.qty)
+         FROM (SELECT stock_lot_id, sum(qty)::int AS qty FROM consumed GROUP BY stock_lot_id) x WHERE l.id = x.stock_lot_id`,
       [order.id],
     );
   }

@@ -241,11 +241,34 @@ function suite(driver: Driver, redis: boolean) {
     const order = await confirmed('webhook flow');
     const code = parcel();
     const pickedUp = easypostEvent(code, { status: 'picked_up', carrier: 'SF Express', reference: order.number, updatedAt: '2026-11-25T02:00:00Z' });
+    const stockNow = async () =>
+      (
+        await t.store.query<{ on_hand: number; reserved: number; shipping: number }>(
+          `SELECT sum(on_hand)::int AS on_hand, sum(reserved)::int AS reserved,
+                  (SELECT coalesce(sum(r.qty), 0)::int FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = $1 AND r.status = 'active') AS shipping
+             FROM stock_lots`,
+          [order.id],
+        )
+      ).rows[0]!;
+    const before = await stockNow();
+    expect(before.shipping).toBeGreaterThan(0);
     const first = await webhook(pickedUp);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toMatchObject({ duplicate: false, events: [{ outcome: 'shipped', order: order.number, status: 'shipped', trackingNumber: code }] });
     const shipped = await show(order.id);
     expect(shipped).toMatchObject({ status: 'shipped', carrier: 'SF Express', trackingNumber: code, shippedAt: '2026-11-25T02:00:00.000Z', deliveredAt: null });
+    // Shipping consumes the reservations and takes the units off on hand: ATP is unchanged by it.
+    const stock = await t.store.query<{ status: string; n: number }>(
+      `SELECT r.status, count(*)::int AS n FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = $1 GROUP BY r.status`,
+      [order.id],
+    );
+    expect(stock.rows).toEqual([{ status: 'consumed', n: expect.any(Number) }]);
+    expect(await stockNow()).toEqual({ on_hand: before.on_hand - before.shipping, reserved: before.reserved - before.shipping, shipping: 0 });
+    const ledger = await t.store.query<{ mismatched: number }>(
+      `SELECT count(*)::int AS mismatched FROM stock_lots l
+        WHERE l.reserved <> coalesce((SELECT sum(qty) FROM reservations r WHERE r.stock_lot_id = l.id AND r.status = 'active'), 0)`,
+    );
+    expect(ledger.rows).toEqual([{ mismatched: 0 }]);
     expect(shipped.events.at(-1)).toMatchObject({ type: 'shipped', fromStatus: 'confirmed', toStatus: 'shipped', actor: 'tms:tms', message: expect.stringContaining(`picked_up (SF Express ${code})`) });
 
     // The same delivery again (the TMS retried, or someone replays it), freshly timestamped and signed: nothing happens.
