@@ -269,6 +269,18 @@ function measure(seconds: number, work: (i: number) => number): Timing {
   };
 }
 
+/** The Node/V8 flags of this run, without tsx's own loader (empty: the defaults). */
+function nodeFlags(): string[] {
+  const args = process.execArgv;
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if ((arg === '--require' || arg === '--import') && args[i + 1]?.includes('tsx')) i += 1;
+    else if (!arg.includes('tsx')) flags.push(arg);
+  }
+  return [...flags, ...(process.env.NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
+}
+
 /** The benchmark's inputs (also for profiling outside the bench). */
 export function promotionsWorkload(): { carts: CartLine[][]; promotions: Promotion[]; contexts: PromotionContext[] } {
   const carts = makeCarts();
@@ -341,6 +353,10 @@ export async function benchPromotions(): Promise<Record<string, unknown>> {
     method:
       'single thread; warm-up, then each call timed with process.hrtime.bigint() (timer overhead included); throughput = calls / wall-clock of the timed loop; carts cycled round-robin',
     node: process.version,
+    /** Node/V8 flags of the run besides tsx's loader (none = defaults, as the figures are meant). */
+    nodeFlags: nodeFlags(),
+    notes:
+      'Figures with default flags. A larger young generation (--max-semi-space-size) would make scavenges rarer; it is a deployment knob, not part of these figures.',
     measuredAt: new Date().toISOString(),
     machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown cpu'}`,
   };

@@ -72,11 +72,35 @@ const TEMPLATES: Record<string, Template> = {
   coupon_promotion_not_applied: (d) => [`活动 ${d.promotion} 未生效：${d.why}`, `promotion ${d.promotion} did not apply: ${d.why}`],
 };
 
+/**
+ * Explanations go into results: they are class instances, and `data` a spread copy of the
+ * reason's, rather than object literals (see output.ts for why).
+ */
+class ExplanationRecord implements Explanation {
+  constructor(
+    public code: string,
+    public data: ReasonData,
+    public message: MessageRecord,
+  ) {}
+}
+
+class MessageRecord {
+  'zh-CN': string;
+  en: string;
+  constructor(zh: string, en: string) {
+    this['zh-CN'] = zh;
+    this.en = en;
+  }
+}
+
+/** The templates by code (a Map: a reason's code is looked up on every explanation). */
+const templates = new Map(Object.entries(TEMPLATES));
+
 export function explain(reason: Reason): Explanation {
-  const template = TEMPLATES[reason.code];
-  if (!template) throw new Error(`no explanation for reason ${reason.code}`);
-  const [zh, en] = template(reason.data);
-  return { code: reason.code, data: reason.data, message: { 'zh-CN': zh, en } };
+  const template = templates.get(reason.code);
+  if (template === undefined) throw new Error(`no explanation for reason ${reason.code}`);
+  const texts = template(reason.data);
+  return new ExplanationRecord(reason.code, { ...reason.data }, new MessageRecord(texts[0], texts[1]));
 }
 
 export function reason(code: string, data: ReasonData = {}): Reason {
