@@ -411,8 +411,8 @@ describe('order_percent', () => {
       status: 'not_applied',
       discount: '0.00',
       net: '100.00',
-      code: 'no_eligible_amount',
-      en: 'no eligible amount in the order',
+      code: 'no_eligible_lines',
+      en: 'no eligible product in the order',
     },
   ]))('%s', (_name, row) => check(row));
 });

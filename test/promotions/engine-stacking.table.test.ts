@@ -438,7 +438,7 @@ describe('eligibility (products, categories, excludeProducts)', () => {
     { name: 'products [S03] or categories [tools]', eligibility: { products: ['S03'], categories: ['tools'] }, byLine: ['10.00', '0.00', '30.00'], discount: '40.00', code: 'applied_amount' },
     { name: 'excludeProducts [S02]', eligibility: { excludeProducts: ['S02'] }, byLine: ['10.00', '0.00', '30.00'], discount: '40.00', code: 'applied_amount' },
     { name: 'categories [tools, paint] minus S01', eligibility: { categories: ['tools', 'paint'], excludeProducts: ['S01'] }, byLine: ['0.00', '20.00', '0.00'], discount: '20.00', code: 'applied_amount' },
-    { name: 'products [S99]: nothing eligible', eligibility: { products: ['S99'] }, byLine: ['0.00', '0.00', '0.00'], discount: '0.00', code: 'no_eligible_amount' },
+    { name: 'products [S99]: nothing eligible', eligibility: { products: ['S99'] }, byLine: ['0.00', '0.00', '0.00'], discount: '0.00', code: 'no_eligible_lines' },
   ]))('%s', (_name, { eligibility, byLine, discount, code }) => {
     const r = evaluate(lines, [promotion(1, percentOff('10'), { eligibility })]);
     expect(r.lines.map((l) => l.discount)).toEqual(byLine);

@@ -439,6 +439,7 @@ function orderPercent(rule: Extract<PromotionRule, { type: 'order_percent' }>): 
   const bp = toBasisPoints(rule.percentOff);
   const min = rule.minSubtotal === undefined ? 0 : toCents(rule.minSubtotal);
   return (view) => {
+    if (view.eligible.length === 0) return notApplied(reason('no_eligible_lines'));
     const s = subtotal(view);
     if (s === 0) return notApplied(reason('no_eligible_amount'));
     if (s < min) return notApplied(reason('minimum_not_reached', { subtotal: formatCents(s), minimum: rule.minSubtotal! }), spendMore(s, min, `${rule.percentOff}%`));
