@@ -31,12 +31,20 @@ async function seed(store: Store): Promise<void> {
     INSERT INTO dealer_regions (dealer_id, region_code) SELECT id, '44' FROM dealers;
     INSERT INTO ship_tos (dealer_id, code, name, address, region_code) SELECT id, code || '-01', name, 'addr', '440305' FROM dealers;
     INSERT INTO credit_accounts (dealer_id, credit_limit) SELECT id, 1000000000 FROM dealers;
-    INSERT INTO products (sku, name) SELECT 'P' || i, 'product ' || i FROM generate_series(1, ${SKUS}) i;
+    INSERT INTO products (sku, name, category) SELECT 'P' || i, 'product ' || i, 'C' || (i % 10) FROM generate_series(1, ${SKUS}) i;
     INSERT INTO price_lists (code, name, tier) VALUES ('TIER-A', 'A', 'A');
     INSERT INTO prices (price_list_id, product_id, unit_price) SELECT l.id, p.id, 10 + p.id % 90 FROM price_lists l, products p;
     INSERT INTO warehouses (code, name, region_code) VALUES ('W1', 'one', '4403');
     INSERT INTO stock_lots (product_id, warehouse_id, lot, on_hand, expiry_date)
       SELECT p.id, w.id, 'L' || n, 10000000, current_date + 100 * n FROM products p, warehouses w, generate_series(1, 2) n;
+    -- Promotions in force, so the measured order path includes them (no budgets: those would add
+    -- a hot row every order waits on, which is a property of the campaign, not of the path).
+    INSERT INTO promotions (code, name, type, rules, eligibility, priority) VALUES
+      ('B-MJ', '满500减20', 'threshold', '{"type":"threshold","threshold":"500.00","amountOff":"20.00"}', '{}', 10),
+      ('B-TIER', '阶梯满减', 'tiered', '{"type":"tiered","tiers":[{"threshold":"300.00","amountOff":"5.00"},{"threshold":"800.00","amountOff":"25.00"}]}', '{}', 20),
+      ('B-C1', 'C1 类 95 折', 'line_discount', '{"type":"line_discount","percentOff":"5","per":"unit"}', '{"categories":["C1"]}', 30),
+      ('B-B2G1', '买十赠一', 'buy_x_get_y', '{"type":"buy_x_get_y","buy":10,"get":1,"maxFreeQty":5}', '{"products":["P7","P77","P777"]}', 40),
+      ('B-PCT', '满1000享98折', 'order_percent', '{"type":"order_percent","percentOff":"2","minSubtotal":"1000.00"}', '{}', 50);
     ANALYZE;`);
 }
 
