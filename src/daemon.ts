@@ -13,6 +13,7 @@ import { ConfigError } from './core/errors.js';
 import { VERSION } from './core/version.js';
 import { createConnectorHub, type ConnectorHub } from './connectors/hub.js';
 import { CONNECTORS } from './connectors/registry.js';
+import { CONFIRM_JOB, CONFIRM_SCHEDULE } from './delivery/confirm.js';
 import { RELAY_JOB, RELAY_SCHEDULE } from './delivery/jobs.js';
 import { outboxSnapshot } from './delivery/queries.js';
 import { checkDeliveryTarget, deliverySettings } from './delivery/settings.js';
@@ -113,6 +114,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // The relay runs on its own schedule once orders have somewhere to go (a schedule of that name in the config wins).
       const relay: Record<string, ScheduleConfig> =
         Object.keys(delivery.targets).length > 0 ? { [RELAY_SCHEDULE]: { cron: delivery.relayCron, job: RELAY_JOB, payload: {}, timezone: 'UTC', enabled: true } } : {};
+      // …and so does delivery.confirm, for orders the ERP accepted without a number yet.
+      if (delivery.targets.erp) relay[CONFIRM_SCHEDULE] = { cron: delivery.confirmCron, job: CONFIRM_JOB, payload: {}, timezone: 'UTC', enabled: true };
       const scheduler = createScheduler({ schedules: { ...relay, ...config.schedules }, registry, runner: jobs, logger });
       scheduler.start();
       closers.push(() => scheduler.stop());

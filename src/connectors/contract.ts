@@ -120,6 +120,13 @@ export interface ErpOrderRef {
   erpOrderNo: string;
   /** A short summary of the ERP's answer, kept on the outbox row (no secrets, ≤ 500 chars). */
   detail?: string;
+  /**
+   * The ERP accepted the order but has not assigned its number yet (`erpOrderNo` is a stand-in,
+   * e.g. EBS's `IFACE:<reference>` before Order Import ran). Delivery keeps the order `released`
+   * (no ERP number on it) and asks `find` again later (job `delivery.confirm`) until the answer is
+   * final: a real number confirms the order, a TargetRejection holds it.
+   */
+  provisional?: boolean;
 }
 
 /**

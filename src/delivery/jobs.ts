@@ -1,5 +1,5 @@
 /**
- * The two delivery jobs. `delivery.relay` (on its schedule, and kicked after orders are placed,
+ * The delivery jobs (and `delivery.confirm`, confirm.ts). `delivery.relay` (on its schedule, and kicked after orders are placed,
  * cancelled or delivered) claims due outbox rows and queues one `delivery.deliver` job per claim,
  * with the claim in the job id, so queueing the same claim twice is a no-op. Neither job is
  * retried by the runner: a failed delivery is scheduled again on its outbox row (attempts,
@@ -11,6 +11,7 @@ import type { Store } from '../core/db/index.js';
 import { defineJob, type EnqueueOptions, type EnqueueResult } from '../core/jobs/index.js';
 import type { Logger } from '../core/logger.js';
 import { claimDue, deliverJobId } from './claim.js';
+import { confirmJob } from './confirm.js';
 import { deliverClaim, type DeliveryObservation } from './deliver.js';
 import type { DeliverySettings } from './settings.js';
 
@@ -90,5 +91,8 @@ export function deliveryJobs(deps: DeliveryJobDeps) {
     },
   });
 
-  return [relay, deliver];
+  // delivery.confirm: orders the ERP accepted without a number yet (confirm.ts).
+  const confirm = confirmJob({ store, connectors: deps.connectors, settings });
+
+  return [relay, deliver, confirm];
 }

@@ -3,13 +3,15 @@
  * row (a replay or a later claim after an expired lease wins; the late outcome is dropped, and
  * the target's idempotency covers what it did). The order follows in the same transaction: its
  * ERP number and status (approved → released → confirmed, with the shipment request to the WMS
- * written when one is configured), `held` with an erp_rejected finding when the ERP refused it,
- * and an event for everything else worth knowing (a WMS's answer is an event only).
+ * written when one is configured; only approved → released, without an ERP number, while the
+ * ERP's answer is provisional — confirm.ts finishes it), `held` with an erp_rejected finding when
+ * the ERP refused it, and an event for everything else worth knowing (a WMS's answer is an event
+ * only). The confirm job reuses the confirming and holding steps below.
  */
 import type { ErpOrderRef } from '../connectors/contract.js';
 import type { Queryable, Store } from '../core/db/index.js';
 import type { Finding } from '../ordering/types.js';
-import { lockOrder, transitionOrder } from '../orders/transition.js';
+import { lockOrder, transitionOrder, type LockedOrder } from '../orders/transition.js';
 import type { OwnedRow } from './claim.js';
 import { announceConfirmation, SHIPMENT_EVENT } from './shipments.js';
 
@@ -99,22 +101,7 @@ async function followOnOrder(q: Queryable, { row, connector, confirmationTargets
   if (row.event !== 'order.approved') return;
   const order = await lockOrder(q, orderId, null);
   if (outcome.kind === 'rejected') {
-    const finding: Finding = {
-      rule: 'erp',
-      code: 'erp_rejected',
-      severity: 'hold',
-      data: { outboxId: row.id, target: row.target, connector, erpMessage: outcome.targetMessage },
-      message: { en: `The ERP (${connector}) refused the order: ${outcome.targetMessage}`, 'zh-CN': `ERP（${connector}）拒收该订单：${outcome.targetMessage}` },
-    };
-    if (order.status !== 'approved') {
-      await addEvent(q, orderId, 'erp_rejected', actor, outcome.targetMessage, [finding]);
-      return;
-    }
-    await transitionOrder(q, order, 'held', actor, clip(outcome.targetMessage, 2000), { type: 'erp_rejected', reasons: [finding] });
-    await q.query(
-      `UPDATE orders SET review = jsonb_build_object('decision', 'hold', 'findings', coalesce(review->'findings', '[]'::jsonb) || $2::jsonb) WHERE id = $1`,
-      [orderId, JSON.stringify([finding])],
-    );
+    await holdRejected(q, order, erpRejectedFinding({ outboxId: row.id, target: row.target, connector }, outcome.targetMessage), actor, outcome.targetMessage);
     return;
   }
   if (!outcome.ref) {
@@ -122,15 +109,61 @@ async function followOnOrder(q: Queryable, { row, connector, confirmationTargets
     return;
   }
   const erpOrderNo = outcome.ref.erpOrderNo;
-  await q.query(`UPDATE orders SET erp_order_no = $2, updated_at = now() WHERE id = $1`, [orderId, erpOrderNo]);
-  if (order.status === 'approved') {
-    await transitionOrder(q, order, 'released', actor, `${outcome.how === 'found' ? 'found in' : 'handed to'} ${connector} (outbox #${row.id})`);
-    await transitionOrder(q, { ...order, status: 'released' }, 'confirmed', actor, `ERP order ${erpOrderNo}`);
-    await announceConfirmation(q, order, confirmationTargets);
-  } else if (order.status === 'released') {
-    await transitionOrder(q, order, 'confirmed', actor, `ERP order ${erpOrderNo}`);
-    await announceConfirmation(q, order, confirmationTargets);
-  } else {
+  const handed = `${outcome.how === 'found' ? 'found in' : 'handed to'} ${connector} (outbox #${row.id})`;
+  if (outcome.ref.provisional) {
+    // Accepted, not numbered yet: released without an ERP number (the stand-in stays on the
+    // outbox row only); delivery.confirm (confirm.ts) asks again and confirms or holds it.
+    if (order.status === 'approved') {
+      await transitionOrder(q, order, 'released', actor, `${handed}; waiting for the ERP's order number (${erpOrderNo})`, { type: 'erp_pending_import' });
+    } else if (order.status !== 'released') {
+      await addEvent(q, orderId, outcome.how === 'found' ? 'erp_order_found' : 'erp_order_created', actor, `ERP order pending as ${erpOrderNo} while the order is ${order.status} (outbox #${row.id})`);
+    }
+    return;
+  }
+  if (!(await confirmWithErpNumber(q, order, erpOrderNo, actor, handed, confirmationTargets))) {
+    await q.query(`UPDATE orders SET erp_order_no = $2, updated_at = now() WHERE id = $1`, [orderId, erpOrderNo]);
     await addEvent(q, orderId, outcome.how === 'found' ? 'erp_order_found' : 'erp_order_created', actor, `ERP order ${erpOrderNo} while the order is ${order.status} (outbox #${row.id})`);
   }
+}
+
+/** The finding on an order the ERP refused (`data` names the outbox row and the ERP's words). */
+export function erpRejectedFinding(source: { outboxId: number; target: string; connector: string }, erpMessage: string): Finding {
+  const { connector } = source;
+  return {
+    rule: 'erp',
+    code: 'erp_rejected',
+    severity: 'hold',
+    data: { outboxId: source.outboxId, target: source.target, connector, erpMessage },
+    message: { en: `The ERP (${connector}) refused the order: ${erpMessage}`, 'zh-CN': `ERP（${connector}）拒收该订单：${erpMessage}` },
+  };
+}
+
+/**
+ * An order the ERP refused: approved or released (accepted provisionally, refused later) → held,
+ * the finding added to its review; in any other state an `erp_rejected` event only.
+ */
+export async function holdRejected(q: Queryable, order: LockedOrder, finding: Finding, actor: string, erpMessage: string): Promise<void> {
+  if (order.status !== 'approved' && order.status !== 'released') {
+    await addEvent(q, order.id, 'erp_rejected', actor, erpMessage, [finding]);
+    return;
+  }
+  await transitionOrder(q, order, 'held', actor, clip(erpMessage, 2000), { type: 'erp_rejected', reasons: [finding] });
+  await q.query(
+    `UPDATE orders SET review = jsonb_build_object('decision', 'hold', 'findings', coalesce(review->'findings', '[]'::jsonb) || $2::jsonb) WHERE id = $1`,
+    [order.id, JSON.stringify([finding])],
+  );
+}
+
+/**
+ * The ERP numbered the order: an approved (through released) or released order gets the number
+ * and moves to confirmed, and the confirmation is announced (shipments.ts). False, with nothing
+ * written, when the order is in another state.
+ */
+export async function confirmWithErpNumber(q: Queryable, order: LockedOrder, erpOrderNo: string, actor: string, releasedMessage: string, confirmationTargets: readonly string[]): Promise<boolean> {
+  if (order.status !== 'approved' && order.status !== 'released') return false;
+  await q.query(`UPDATE orders SET erp_order_no = $2, updated_at = now() WHERE id = $1`, [order.id, erpOrderNo]);
+  if (order.status === 'approved') await transitionOrder(q, order, 'released', actor, releasedMessage);
+  await transitionOrder(q, { ...order, status: 'released' }, 'confirmed', actor, `ERP order ${erpOrderNo}`);
+  await announceConfirmation(q, order, confirmationTargets);
+  return true;
 }

@@ -16,6 +16,8 @@ export interface DeliverySettings {
   leaseMs: number;
   batchSize: number;
   relayCron: string;
+  /** When `delivery.confirm` runs (orders the ERP accepted provisionally; confirm.ts). */
+  confirmCron: string;
   /** The business time zone: the order date sent to the ERP is a date there. */
   timeZone: string;
 }

@@ -10,6 +10,7 @@ const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
   ['approved', 'released'],
   ['approved', 'held'],
   ['released', 'confirmed'],
+  ['released', 'held'],
   ['confirmed', 'shipped'],
   ['shipped', 'delivered'],
   ['submitted', 'cancelled'],

@@ -26,7 +26,9 @@ const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   held: ['approved', 'rejected', 'cancelled'],
   // approved → held: the ERP refused the order (erp_rejected); a person decides again.
   approved: ['released', 'held', 'cancelled'],
-  released: ['confirmed', 'cancelled'],
+  // released → held: the ERP accepted the order provisionally and refused it later (EBS Order
+  // Import; src/delivery/confirm.ts), erp_rejected.
+  released: ['confirmed', 'held', 'cancelled'],
   confirmed: ['shipped', 'cancelled'],
   shipped: ['delivered'],
   delivered: [],

@@ -116,6 +116,7 @@ describe('oracle-ebs order target: create', () => {
 
     expect(ref).toEqual({
       erpOrderNo: PROVISIONAL,
+      provisional: true,
       detail: 'queued in OE_HEADERS_IFACE_ALL with 3 line(s) as ORIG_SYS_DOCUMENT_REF DH2405020000042 (ORDER_SOURCE_ID 1021), waiting for Order Import',
     });
     expect(isProvisionalErpOrderNo(ref.erpOrderNo)).toBe(true);
@@ -170,6 +171,7 @@ describe('oracle-ebs order target: create', () => {
     await target.create(ORDER, signal());
     expect(await target.find(REF, signal())).toEqual({
       erpOrderNo: PROVISIONAL,
+      provisional: true,
       detail: 'queued in OE_HEADERS_IFACE_ALL as ORIG_SYS_DOCUMENT_REF DH2405020000042 (ORDER_SOURCE_ID 1021), waiting for Order Import',
     });
     ebs.pickUp('DH2405020000042');
@@ -196,7 +198,7 @@ describe('oracle-ebs order target: create', () => {
     // The relay's retry: find first — it has the order, so create is not called.
     expect((await target.find(REF, signal()))?.erpOrderNo).toBe(PROVISIONAL);
     // Even a create sent anyway finds it inside its transaction and inserts nothing.
-    expect(await target.create(ORDER, signal())).toEqual({ erpOrderNo: PROVISIONAL, detail: expect.stringMatching(/waiting for Order Import \(already there\)$/) });
+    expect(await target.create(ORDER, signal())).toEqual({ erpOrderNo: PROVISIONAL, provisional: true, detail: expect.stringMatching(/waiting for Order Import \(already there\)$/) });
     ebs.runOrderImport();
     expect(await target.create(ORDER, signal())).toEqual({ erpOrderNo: '69001', detail: expect.stringMatching(/^EBS order 69001 .*\(already there\)$/) });
     expect(headerInserts(ebs)).toHaveLength(1);

@@ -7,10 +7,10 @@
  * lines, quantities and frozen net prices (a promotion's gift at 0 on the free-goods line type).
  *
  * EBS numbers the order only when its Order Import concurrent program runs; until then the target
- * answers with a provisional `IFACE:<our number>`, and that is what GET /v1/orders/:id shows
- * (status confirmed). The test runs Order Import and records what the order shows afterwards —
- * still the provisional number: nothing in delivery reads the EBS ORDER_NUMBER back yet (see the
- * README of src/delivery, "Not yet"), although the target's find now answers with it.
+ * answers with a provisional `IFACE:<our number>` (`provisional: true`): the order is `released`
+ * with no ERP number (GET /v1/orders/:id never shows the stand-in). The test runs Order Import,
+ * then the `delivery.confirm` job: the order is confirmed with EBS's ORDER_NUMBER; an order Order
+ * Import refuses is held with the finding erp_rejected carrying EBS's message.
  * A cancel reaches EBS once: after import as one UPDATE/CANCELLED_FLAG header row, before import
  * by withdrawing the interface rows.
  *
@@ -19,7 +19,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FakeEbs } from '../fixtures/oracle-ebs/fake-ebs.js';
 import { demoEbs, EBS_ITEMS, EBS_OPTIONS, EBS_ORG, EBS_SHIP_TO, EBS_SOURCE, registryOnFakeEbs } from '../support/targets/ebs.js';
-import { booked, deliveredRows, eachMode, placeGiftOrder, startTargetApp, view, type OrderView, type TargetApp } from '../support/targets/e2e.js';
+import { booked, deliveredRows, eachMode, erpRows, placeGiftOrder, startTargetApp, view, type OrderView, type TargetApp } from '../support/targets/e2e.js';
+import { waitFor } from './support/orders.js';
 
 const NOTE = '送货前请电话联系';
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -78,7 +79,16 @@ eachMode('Oracle EBS target end to end', (mode) => {
     expect(order.lines.map((l, i) => [l.sku, lines[i]!.ORDERED_QUANTITY, booked(String(lines[i]!.UNIT_SELLING_PRICE), l.qty)])).toEqual(order.lines.map((l) => [l.sku, l.qty, l.net]));
   }
 
-  it('an order placed through the API is queued once for Order Import; GET /v1/orders/:id shows IFACE:<number> before Order Import runs and still after it; the cancel reaches EBS once', async () => {
+  /** Runs delivery.confirm (as its schedule would) until the order leaves `released`. */
+  async function confirmRun(orderId: string): Promise<OrderView> {
+    await app.t.jobs.enqueue('delivery.confirm', {});
+    return waitFor(`order ${orderId} to leave released`, async () => {
+      const order = await view(app.api, orderId);
+      return order.status === 'released' ? undefined : order;
+    });
+  }
+
+  it('an order placed through the API is queued once for Order Import; released without an ERP number until Order Import ran, then confirmed with the EBS number by delivery.confirm; the cancel reaches EBS once', async () => {
     const order = await placeGiftOrder(app.api, 'PO-EBS-E2E-1', NOTE);
     const [row] = await deliveredRows(app.t.store, order.id, 1);
     expectQueuedAsOrdered(order);
@@ -90,11 +100,15 @@ eachMode('Oracle EBS target end to end', (mode) => {
       response: `created in erp as ${provisional}; queued in OE_HEADERS_IFACE_ALL with 3 line(s) as ORIG_SYS_DOCUMENT_REF ${order.number} (ORDER_SOURCE_ID ${EBS_SOURCE}), waiting for Order Import`,
     });
 
-    // Before Order Import: confirmed, with the provisional number.
+    // Before Order Import: released, no ERP number (the stand-in is on the outbox row only).
     const before = await view(app.api, order.id);
-    expect(before).toMatchObject({ status: 'confirmed', erpOrderNo: provisional });
-    expect(before.events.map((e) => e.type)).toEqual(['submitted', 'reviewed', 'released', 'confirmed']);
-    expect(before.events.at(-1)!.message).toBe(`ERP order ${provisional}`);
+    expect(before).toMatchObject({ status: 'released', erpOrderNo: null });
+    expect(before.events.map((e) => e.type)).toEqual(['submitted', 'reviewed', 'erp_pending_import']);
+    expect(before.events.at(-1)).toMatchObject({ fromStatus: 'approved', toStatus: 'released', message: `handed to erp (outbox #${row!.id}); waiting for the ERP's order number (${provisional})` });
+    // delivery.confirm before Order Import: still provisional, nothing changes.
+    await app.t.jobs.enqueue('delivery.confirm', {});
+    await waitFor('the confirm run to ask EBS', async () => (ebs.sent(/^SELECT OPERATION_CODE, ERROR_FLAG, REQUEST_ID FROM OE_HEADERS_IFACE_ALL/).filter((st) => st.params[1] === order.number).length >= 3 ? true : undefined));
+    expect(await view(app.api, order.id)).toMatchObject({ status: 'released', erpOrderNo: null });
 
     // EBS runs Order Import: the order gets its ORDER_NUMBER, the interface rows go.
     const run = ebs.runOrderImport();
@@ -106,16 +120,17 @@ eachMode('Oracle EBS target end to end', (mode) => {
     const signal = AbortSignal.timeout(5_000);
     expect(await app.t.connectors.orderTarget('erp').find({ orderId: order.id, number: order.number }, signal)).toMatchObject({ erpOrderNo: ebsNumber });
 
-    // After Order Import: GET /v1/orders/:id still shows the provisional number — nothing reads
-    // OE_ORDER_HEADERS_ALL.ORDER_NUMBER back for a delivered row (gap reported with issue 6).
-    const after = await view(app.api, order.id);
-    expect(after).toMatchObject({ status: 'confirmed', erpOrderNo: provisional });
-    expect((await app.t.store.query(`SELECT external_id FROM outbox WHERE id = $1`, [row!.id])).rows).toEqual([{ external_id: provisional }]);
+    // After Order Import, delivery.confirm reads the ORDER_NUMBER back: released → confirmed.
+    const after = await confirmRun(order.id);
+    expect(after).toMatchObject({ status: 'confirmed', erpOrderNo: ebsNumber });
+    expect(after.events.map((e) => e.type)).toEqual(['submitted', 'reviewed', 'erp_pending_import', 'confirmed']);
+    expect(after.events.at(-1)).toMatchObject({ fromStatus: 'released', toStatus: 'confirmed', message: `ERP order ${ebsNumber}` });
+    expect((await app.t.store.query(`SELECT status, external_id FROM outbox WHERE id = $1`, [row!.id])).rows).toEqual([{ status: 'delivered', external_id: provisional }]);
 
     // Cancel: one UPDATE header row with CANCELLED_FLAG 'Y' and no lines; the next Order Import run cancels the order.
     expect((await app.api.cancel(order.id)).status).toBe('cancelled');
     const rows = await deliveredRows(app.t.store, order.id, 2);
-    expect(rows[1]).toMatchObject({ event: 'order.cancelled', status: 'delivered', attempts: 1, external_id: provisional });
+    expect(rows[1]).toMatchObject({ event: 'order.cancelled', status: 'delivered', attempts: 1, external_id: ebsNumber });
     expect(cancelInserts(order.number)).toHaveLength(1);
     expect(ebs.tables.OE_HEADERS_IFACE_ALL.filter(byRef(order.number))).toEqual([
       expect.objectContaining({ OPERATION_CODE: 'UPDATE', CANCELLED_FLAG: 'Y', CHANGE_REASON: 'NOT PROVIDED', CHANGE_COMMENTS: 'Cancelled in dealer-hub', READY_FLAG: 'Y' }),
@@ -125,8 +140,8 @@ eachMode('Oracle EBS target end to end', (mode) => {
     expect(ebs.tables.OE_ORDER_HEADERS_ALL.filter(byRef(order.number))).toEqual([expect.objectContaining({ ORDER_NUMBER: Number(ebsNumber), CANCELLED_FLAG: 'Y', FLOW_STATUS_CODE: 'CANCELLED' })]);
     expect(headerInserts(order.number)).toHaveLength(1);
     const cancelled = await view(app.api, order.id);
-    expect(cancelled).toMatchObject({ status: 'cancelled', erpOrderNo: provisional });
-    expect(cancelled.events.at(-1)).toMatchObject({ type: 'erp_cancelled', message: `cancelled ERP order ${provisional} in erp` });
+    expect(cancelled).toMatchObject({ status: 'cancelled', erpOrderNo: ebsNumber });
+    expect(cancelled.events.at(-1)).toMatchObject({ type: 'erp_cancelled', message: `cancelled ERP order ${ebsNumber} in erp` });
   });
 
   it('an order cancelled before Order Import ran is withdrawn from the interface: nothing is imported', async () => {
@@ -154,6 +169,24 @@ eachMode('Oracle EBS target end to end', (mode) => {
     expect(ebs.tables.OE_LINES_IFACE_ALL.filter(byRef(order.number))).toEqual([]);
     expect(ebs.runOrderImport().imported).not.toContain(order.number);
     expect(ebs.tables.OE_ORDER_HEADERS_ALL.filter(byRef(order.number))).toEqual([]);
-    expect(await view(app.api, order.id)).toMatchObject({ status: 'cancelled', erpOrderNo: `IFACE:${order.number}` });
+    expect(await view(app.api, order.id)).toMatchObject({ status: 'cancelled', erpOrderNo: null });
+  });
+
+  it('an order Order Import refuses is held by delivery.confirm with the finding erp_rejected carrying EBS\'s message; its create row is rejected (replayable)', async () => {
+    const order = await placeGiftOrder(app.api, 'PO-EBS-E2E-3', NOTE);
+    const [row] = await deliveredRows(app.t.store, order.id, 1);
+    expect(await view(app.api, order.id)).toMatchObject({ status: 'released', erpOrderNo: null });
+    const said = 'Validation failed for the field - Ship To';
+    const run = ebs.runOrderImport({ [order.number]: [said] });
+    expect(run).toMatchObject({ imported: [], failed: [order.number] });
+
+    const held = await confirmRun(order.id);
+    expect(held).toMatchObject({ status: 'held', erpOrderNo: null });
+    expect(held.events.at(-1)).toMatchObject({ type: 'erp_rejected', fromStatus: 'released', toStatus: 'held' });
+    const erpMessage = `Order Import (request ${run.requestId}): ${said}`;
+    const { review } = held as unknown as { review: { decision: string; findings: Array<Record<string, unknown>> } };
+    expect(review.decision).toBe('hold');
+    expect(review.findings.at(-1)).toMatchObject({ code: 'erp_rejected', severity: 'hold', data: { outboxId: row!.id, target: 'erp', connector: 'erp', erpMessage } });
+    expect(await erpRows(app.t.store, order.id)).toEqual([expect.objectContaining({ id: row!.id, status: 'rejected', response: erpMessage })]);
   });
 });

@@ -34,7 +34,8 @@
  * - **The ERP number.** Order Import runs later, on EBS's schedule, so an order just queued has no
  *   ORDER_NUMBER yet: create answers with a provisional `IFACE:<reference>` ("waiting for Order
  *   Import"). Once imported, `find` answers with OE_ORDER_HEADERS_ALL.ORDER_NUMBER; callers that
- *   hold a provisional number (isProvisionalErpOrderNo) can ask `find` again to learn it.
+ *   hold a provisional number (`provisional: true`, isProvisionalErpOrderNo) ask `find` again to
+ *   learn it (src/delivery/confirm.ts).
  * - **find** = OE_ORDER_HEADERS_ALL by ORDER_SOURCE_ID + ORIG_SYS_DOCUMENT_REF + ORG_ID → the EBS
  *   order number; else the interface → the provisional number (so a retry after a lost answer
  *   never queues the order twice); if Order Import failed it (ERROR_FLAG 'Y'), a TargetRejection
@@ -236,6 +237,7 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
     const picked = pending.requestId ? `; being imported by request ${pending.requestId}` : '';
     return {
       erpOrderNo: `${PROVISIONAL_PREFIX}${ref}`,
+      provisional: true,
       detail: clip(`queued in ${HEADERS_IFACE} as ORIG_SYS_DOCUMENT_REF ${ref} (ORDER_SOURCE_ID ${source}), waiting for Order Import${picked}`),
     };
   }
@@ -369,6 +371,7 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
           logger?.info({ reference: ref, orderSourceId: source, lines: order.lines.length }, 'order queued for EBS Order Import');
           return {
             erpOrderNo: `${PROVISIONAL_PREFIX}${ref}`,
+            provisional: true,
             detail: clip(`queued in ${HEADERS_IFACE} with ${order.lines.length} line(s) as ORIG_SYS_DOCUMENT_REF ${ref} (ORDER_SOURCE_ID ${source}), waiting for Order Import`),
           };
         });

@@ -143,6 +143,9 @@ export const deliverySchema = z
       .describe('How long one attempt may take; a row whose worker died is claimed again this long after it was taken, in ms.'),
     relayCron: cronExpression.default('*/5 * * * * *').describe('When the relay looks for due rows (6 fields: seconds first); it also runs after orders are placed or cancelled.'),
     batchSize: z.number().int().min(1).max(10_000).default(100).describe('Rows one relay run claims at most.'),
+    confirmCron: cronExpression
+      .default('0 * * * * *')
+      .describe('When delivery.confirm asks the ERP again for orders it accepted without a number yet (EBS before Order Import); they stay released until then.'),
   })
   .strict();
 
