@@ -10,10 +10,11 @@ import { adminTokenRoutes } from './admin/tokens.js';
 import { serviceIndexRoutes } from './service-index.js';
 import { meRoutes } from './v1/me.js';
 import { catalogRoutes } from './v1/catalog.js';
+import { ediRoutes } from './v1/edi.js';
 import { orderRoutes } from './v1/orders.js';
 import { orderBatchRoutes } from './v1/orders-batch.js';
 import { shipToRoutes } from './v1/ship-tos.js';
 import { tmsWebhookRoutes } from './webhooks/tms.js';
 
 /** Every route group the daemon serves, in one explicit list. */
-export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminOutboxRoutes, adminPromotionRoutes, adminReconciliationRoutes, tmsWebhookRoutes];
+export const ROUTES: readonly RouteModule[] = [serviceIndexRoutes, meRoutes, shipToRoutes, orderRoutes, orderBatchRoutes, ediRoutes, catalogRoutes, adminDealerRoutes, adminTokenRoutes, adminJobRoutes, adminConnectorRoutes, adminOrderRoutes, adminOutboxRoutes, adminPromotionRoutes, adminReconciliationRoutes, tmsWebhookRoutes];

@@ -166,6 +166,70 @@ export const demoSchema = z
   })
   .strict();
 
+/**
+ * EDI trading partners (issue 7, src/edi/partners.ts): who sends interchanges, which dealer
+ * they order for, and how their party and item ids map to our ship-to codes and SKUs.
+ */
+const ediSenderId = z
+  .object({
+    qualifier: z.string().trim().min(1).optional().describe('ISA05 / UNB 0007 qualifier (e.g. ZZ, 01, 14); unset: any qualifier.'),
+    id: z.string().trim().min(1).describe('ISA06 / UNB 0004 sender id, compared without padding.'),
+  })
+  .strict();
+
+export const ediPartnerSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).max(64).describe('Our name for the partner; part of every idempotency key (edi:<id>:<PO>).'),
+    dealer: z.string().min(1).describe('Code of the dealer the partner orders for; only that dealer\'s tokens may post its interchanges.'),
+    x12: z.object({ senderIds: z.array(ediSenderId).min(1) }).strict().optional().describe('X12 interchange senders (ISA05/ISA06) that are this partner.'),
+    edifact: z.object({ senderIds: z.array(ediSenderId).min(1) }).strict().optional().describe('EDIFACT interchange senders (UNB 0004/0007) that are this partner.'),
+    shipTos: z
+      .record(z.string().min(1), z.string().min(1))
+      .default({})
+      .describe('Partner party id (GLN / N104 / NAD 3039) → our ship-to code; read from ST/DP, then BY.'),
+    defaultShipTo: z.string().min(1).optional().describe('Ship-to code when the document names no ST/DP party and no known BY party.'),
+    items: z
+      .object({
+        qualifierPreference: z
+          .object({
+            x12: z.array(z.string().min(1)).default(['UP', 'EN', 'VN', 'BP', 'IN']).describe('PO1 product id qualifiers tried, in order, as our SKU.'),
+            edifact: z.array(z.string().min(1)).default(['SRV', 'EN', 'SA', 'IN']).describe('LIN/PIA item id qualifiers (7143) tried, in order, as our SKU.'),
+          })
+          .strict()
+          .default({ x12: ['UP', 'EN', 'VN', 'BP', 'IN'], edifact: ['SRV', 'EN', 'SA', 'IN'] }),
+        xref: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Partner item id (any qualifier) → our SKU; wins over a direct SKU match.'),
+      })
+      .strict()
+      .default({ qualifierPreference: { x12: ['UP', 'EN', 'VN', 'BP', 'IN'], edifact: ['SRV', 'EN', 'SA', 'IN'] }, xref: {} }),
+    duplicateWindowDays: z.number().int().min(0).max(3650).default(30).describe('An interchange control number seen from this partner within this many days is a duplicate.'),
+  })
+  .strict()
+  .refine((p) => p.x12 !== undefined || p.edifact !== undefined, { message: 'a partner needs x12.senderIds or edifact.senderIds' });
+
+export const ediSchema = z
+  .object({
+    partners: z.array(ediPartnerSchema).default([]).describe('Trading partners that send orders by EDI (POST /v1/edi).'),
+  })
+  .strict()
+  .superRefine((edi, ctx) => {
+    const ids = new Set<string>();
+    const senders = new Map<string, string>();
+    edi.partners.forEach((p, i) => {
+      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['partners', i, 'id'], message: `partner id ${p.id} is configured twice` });
+      ids.add(p.id);
+      for (const syntax of ['x12', 'edifact'] as const) {
+        for (const s of p[syntax]?.senderIds ?? []) {
+          const key = `${syntax}|${s.id}`;
+          const other = senders.get(key);
+          if (other !== undefined && other !== p.id) {
+            ctx.addIssue({ code: 'custom', path: ['partners', i, syntax, 'senderIds'], message: `${syntax} sender ${s.id} is also partner ${other}` });
+          }
+          senders.set(key, p.id);
+        }
+      }
+    });
+  });
+
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
@@ -186,6 +250,7 @@ export const configSchema = z
     ordering: orderingSchema.default(orderingSchema.parse({})).describe('Order review policy.'),
     delivery: deliverySchema.default(deliverySchema.parse({})).describe('Outbox delivery to the ERP: target connector, attempts, backoff, lease.'),
     demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
+    edi: ediSchema.default({ partners: [] }).describe('EDI trading partners: sender ids, dealer, ship-to and item cross-references, duplicate window.'),
   })
   .strict();
 
@@ -193,3 +258,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type AppConfig = z.output<typeof configSchema>;
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 export type DeliveryConfig = z.output<typeof deliverySchema>;
+export type EdiPartnerConfig = z.output<typeof ediPartnerSchema>;
