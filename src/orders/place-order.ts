@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable, Store } from '../core/db/index.js';
 import { ConflictError, UserError } from '../core/errors.js';
 import type { OrderLineRequest } from '../ordering/types.js';
-import { consume, recordRedemptions, redemptionsOf } from '../promotions/redemptions.js';
+import { consume, recordRedemptions, redemptionsOf, type Redemption } from '../promotions/redemptions.js';
 import { businessDate, evaluateOrder, type Evaluation, type OrderingSettings } from './evaluate.js';
 import { loadOrderFacts, type DealerRef, type OrderFacts } from './facts.js';
 import { getOrder, type OrderView } from './queries.js';
@@ -89,15 +89,19 @@ const CONSUME_ATTEMPTS = 5;
  * between reading and taking it, the takings are rolled back and the order is evaluated again
  * on fresh counters (the promotion that ran out is then reported as such).
  */
-async function decideAndConsume(q: Queryable, input: PlaceOrderInput, settings: OrderingSettings): Promise<{ facts: OrderFacts; evaluation: Evaluation }> {
+async function decideAndConsume(
+  q: Queryable,
+  input: PlaceOrderInput,
+  settings: OrderingSettings,
+): Promise<{ facts: OrderFacts; evaluation: Evaluation; redemptions: Redemption[] }> {
   for (let attempt = 1; ; attempt += 1) {
     const decided = await decide(q, input.dealer, input.request, settings, input.now, input.channel, true);
     refuseInvalidCoupons(decided.evaluation);
     const redemptions = redemptionsOf(decided.evaluation.promotions, decided.facts.promotions, decided.facts.coupons);
-    if (redemptions.length === 0) return decided;
+    if (redemptions.length === 0) return { ...decided, redemptions };
     await q.query('SAVEPOINT promotions');
     const shortage = await consume(q, input.dealer.dealerId, redemptions);
-    if (shortage === null) return decided;
+    if (shortage === null) return { ...decided, redemptions };
     await q.query('ROLLBACK TO SAVEPOINT promotions');
     if (attempt >= CONSUME_ATTEMPTS) throw new ConflictError(`${shortage.what} ran out while the order was placed; try again`, { code: 'promotion_contention' });
   }
@@ -109,9 +113,9 @@ export async function placeOrder(store: Store, input: PlaceOrderInput, settings:
   const orderId = await store.tx(async (q) => {
     const earlier = await findEarlier(q, dealer, input.idempotencyKey, request.externalRef, hash);
     if (earlier) return { id: earlier, replayed: true };
-    const { facts, evaluation } = await decideAndConsume(q, input, settings);
+    const { facts, evaluation, redemptions } = await decideAndConsume(q, input, settings);
     const id = await writeOrder(q, input, facts.shipTo.id, facts.products, evaluation, hash);
-    await recordRedemptions(q, id, dealer.dealerId, redemptionsOf(evaluation.promotions, facts.promotions, facts.coupons));
+    await recordRedemptions(q, id, dealer.dealerId, redemptions);
     return { id, replayed: false };
   });
   const order = await getOrder(store, dealer.dealerId, orderId.id);
