@@ -9,13 +9,7 @@
  * interface, failed ones stay with ERROR_FLAG = 'Y' and their messages in OE_PROCESSING_MSGS
  * (OE_BULK_ORDER_IMPORT_PVT.Post_Process and its messages cursor, OEBVIMNB.pls 120.13).
  *
- * Column names and widths follow Oracle's own interface insert in OE_INF_POPULATE_PUB
- * (OEXPIFPB.pls 120.2): ORIG_SYS_DOCUMENT_REF / ORIG_SYS_LINE_REF / CUSTOMER_PO_NUMBER
- * varchar2(50), CUSTOMER_NUMBER varchar2(30), ORDER_QUANTITY_UOM varchar2(3), CHANGE_REASON
- * varchar2(30), SHIPPING_INSTRUCTIONS varchar2(240), CALCULATE_PRICE_FLAG varchar2(1), WHO
- * columns not null. Key columns per Order Import: ORDER_SOURCE_ID + ORIG_SYS_DOCUMENT_REF identify
- * the order ("和订单来源构成唯一性"), OPERATION_CODE INSERT/UPDATE, READY_FLAG 'Y'
- * (https://blog.csdn.net/zhao__fang/article/details/68932565).
+ * The interface rows and price helpers are in ./order-import.ts, the ORA- error reading in ./ora-errors.ts.
  *
  * - **Reference.** ORIG_SYS_DOCUMENT_REF = our order number (default; EBS shows it as the Order
  *   Source Reference and it is what the SAP targets use too) or our order id (`reference:
@@ -53,37 +47,25 @@
  *   Not imported yet → the interface rows are deleted (locked first, so Order Import cannot pick
  *   them up meanwhile; rows a running import holds make it a TransientError). Neither → done.
  *
- * Errors: the database refusing the data — ORA-00001 (unique; after a re-lookup, since a racing
- * delivery may have queued the order), ORA-01400/01407 (NULL), ORA-02290/02291 (check, parent key),
- * ORA-12899 (too long), ORA-01438 (precision), ORA-20000…20999 (raised by EBS or site triggers) —
- * is a TargetRejection with Oracle's message. Configuration errors (no table, no grant, bad
- * login) stay ConfigErrors. Everything else — ORA-03113, ORA-12541, NJS-…, timeouts, locks — is
- * transient and retried: an error we do not recognise is no verdict on the order.
+ * Errors: the database refusing the data is a TargetRejection with Oracle's message, configuration
+ * errors stay ConfigErrors, everything else is transient and retried (./ora-errors.ts).
  */
-import { Decimal } from 'decimal.js';
-import { ConfigError, DealerHubError, TransientError } from '../../core/errors.js';
+import { TransientError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { TargetRejection, type ErpOrderRef, type OrderDocument, type OrderTarget } from '../contract.js';
-import { DIALECTS, type QueryFn, type SqlDriver } from '../sql/index.js';
+import type { QueryFn, SqlDriver } from '../sql/index.js';
+import { oraCode, translateOrderError } from './ora-errors.js';
+import { bytes, cancelInsert, clip, HEADERS_IFACE, headerInsert, LINES_IFACE, lineInsert, REFERENCE_MAX_BYTES, text } from './order-import.js';
 import type { EbsOrdersOptions } from './order-options.js';
+
+export { clipBytes, INSTRUCTIONS_MAX_BYTES, insertStatement, REFERENCE_MAX_BYTES, unitSellingPrice } from './order-import.js';
 
 /** Prefix of the ERP number given to an order queued in the interface but not yet imported. */
 export const PROVISIONAL_PREFIX = 'IFACE:';
 export const isProvisionalErpOrderNo = (erpOrderNo: string): boolean => erpOrderNo.startsWith(PROVISIONAL_PREFIX);
 
-/** ORIG_SYS_DOCUMENT_REF varchar2(50) (OEXPIFPB.pls). */
-export const REFERENCE_MAX_BYTES = 50;
-/** SHIPPING_INSTRUCTIONS varchar2(240) in the interface (OEXPIFPB.pls); EBS columns count bytes. */
-export const INSTRUCTIONS_MAX_BYTES = 240;
-const DETAIL_MAX = 500;
 /** Oracle allows at most 1000 expressions in an IN list. */
 const IN_LIST_MAX = 999;
-
-const HEADERS_IFACE = 'OE_HEADERS_IFACE_ALL';
-const LINES_IFACE = 'OE_LINES_IFACE_ALL';
-
-/** ORA- codes meaning "the database refused this data". */
-const REFUSALS = new Set(['ORA-00001', 'ORA-01400', 'ORA-01407', 'ORA-02290', 'ORA-02291', 'ORA-12899', 'ORA-01438']);
 
 export interface EbsOrderTargetSettings {
   driver: SqlDriver;
@@ -94,74 +76,6 @@ export interface EbsOrderTargetSettings {
   context: { where: string; scrub(text: string): string };
   logger?: Logger;
 }
-
-/** A column's value: a bind, an SQL expression, or a 'YYYY-MM-DD' day bound through TO_DATE. */
-type Value = { bind: unknown } | { sql: string } | { day: string | null };
-
-const bind = (value: unknown): Value => ({ bind: value ?? null });
-const sql = (text: string): Value => ({ sql: text });
-
-/** `INSERT INTO table (…) VALUES (…)` with Oracle's positional binds :1, :2, … */
-export function insertStatement(table: string, columns: ReadonlyArray<readonly [string, Value]>): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const values = columns.map(([, value]) => {
-    if ('sql' in value) return value.sql;
-    params.push('bind' in value ? value.bind : value.day);
-    return 'day' in value ? `TO_DATE(:${params.length}, 'YYYY-MM-DD')` : `:${params.length}`;
-  });
-  return { sql: `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')}) VALUES (${values.join(', ')})`, params };
-}
-
-const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
-
-/** At most `max` UTF-8 bytes of `text`, cut between characters (EBS VARCHAR2 widths are bytes). */
-export function clipBytes(text: string, max: number): string {
-  if (bytes(text) <= max) return text;
-  let out = '';
-  let used = 0;
-  for (const char of text) {
-    const size = bytes(char);
-    if (used + size > max - 3) break;
-    out += char;
-    used += size;
-  }
-  return `${out}...`;
-}
-
-const clip = (text: string) => (text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text);
-const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
-
-/**
- * UNIT_SELLING_PRICE for a line whose allocated net is `net` over `qty` units: the fewest
- * decimals (4 to 10) with which qty × price rounds (half up, at the net's scale) back to the net,
- * so EBS books exactly what the dealer was quoted although the price itself may be rounded.
- */
-export function unitSellingPrice(net: string, qty: number): string {
-  const total = new Decimal(net);
-  if (qty <= 0) return total.toFixed(4);
-  const scale = Math.max(2, total.decimalPlaces());
-  let price = total.div(qty);
-  for (let places = 4; places <= 10; places++) {
-    price = total.div(qty).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
-    if (price.times(qty).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).equals(total)) return price.toFixed(places);
-  }
-  return price.toFixed(10);
-}
-
-function oraCode(error: unknown): string | undefined {
-  const raw = error as { code?: unknown; message?: unknown } | null;
-  const code = typeof raw?.code === 'string' ? raw.code : '';
-  const message = typeof raw?.message === 'string' ? raw.message : String(error);
-  return /\b(ORA-\d{5}|NJS-\d{3}|DPI-\d{4})\b/.exec(`${code} ${message}`)?.[1];
-}
-
-function isRefusal(code: string | undefined): boolean {
-  if (!code?.startsWith('ORA-')) return false;
-  const n = Number(code.slice(4));
-  return REFUSALS.has(code) || (n >= 20_000 && n <= 20_999);
-}
-
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 
 /** What the interface holds for one reference. */
 interface Queued {
@@ -185,19 +99,7 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
     `LEFT JOIN OE_PROCESSING_MSGS_TL t ON t.TRANSACTION_ID = m.TRANSACTION_ID AND t.LANGUAGE = USERENV('LANG') ` +
     `WHERE m.ORDER_SOURCE_ID = :1 AND m.ORIGINAL_SYS_DOCUMENT_REF = :2`;
 
-  function translate(error: unknown, order: Pick<OrderDocument, 'number'>, what: string): Error {
-    if (error instanceof TargetRejection || error instanceof DealerHubError) return error;
-    const code = oraCode(error);
-    const said = scrub(firstLine(error));
-    if (isRefusal(code)) return new TargetRejection(`${where}: EBS refused the ${what} of order ${order.number}: ${said}`, said);
-    const translated = DIALECTS.oracle.translateError(error, { where, scrub });
-    // Only the errors listed above are a verdict on the order; another ORA- (a lock, a full
-    // tablespace, an internal error) is worth another attempt, and after the last one a person looks.
-    if (translated instanceof DealerHubError && !(translated instanceof TransientError) && !(translated instanceof ConfigError)) {
-      return new TransientError(translated.message, { code }, { cause: error });
-    }
-    return translated;
-  }
+  const translate = (error: unknown, order: Pick<OrderDocument, 'number'>, what: string) => translateOrderError(error, context, order, what);
 
   const rejection = (order: Pick<OrderDocument, 'number'>, what: string, said: string) =>
     new TargetRejection(scrub(`${where}: EBS refused the ${what} of order ${order.number}: ${said}`), scrub(said));
@@ -283,57 +185,6 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
     return ids;
   }
 
-  function headerInsert(order: OrderDocument, ref: string, shipTo: number) {
-    const soldTo = orders.customerMap[order.dealer.code];
-    return insertStatement(HEADERS_IFACE, [
-      ['ORDER_SOURCE_ID', bind(source)],
-      ['ORIG_SYS_DOCUMENT_REF', bind(ref)],
-      ['ORG_ID', bind(org)],
-      ['OPERATION_CODE', sql(`'INSERT'`)],
-      ['ORDER_TYPE_ID', bind(orders.orderTypeId)],
-      ['ORDERED_DATE', { day: order.orderDate }],
-      ['REQUEST_DATE', { day: order.requestedDate }],
-      ['TRANSACTIONAL_CURR_CODE', bind(order.currency)],
-      ['SOLD_TO_ORG_ID', bind(soldTo ?? null)],
-      ['CUSTOMER_NUMBER', bind(soldTo === undefined ? order.dealer.code : null)],
-      ['SHIP_TO_ORG_ID', bind(shipTo)],
-      ['CUSTOMER_PO_NUMBER', bind(order.externalRef)],
-      ['PRICE_LIST_ID', bind(orders.priceListId ?? null)],
-      ['SHIPPING_INSTRUCTIONS', bind(order.note ? clipBytes(order.note, INSTRUCTIONS_MAX_BYTES) : null)],
-      ['BOOKED_FLAG', bind(orders.booked ? 'Y' : 'N')],
-      ['READY_FLAG', sql(`'Y'`)],
-      ['CREATION_DATE', sql('SYSDATE')],
-      ['CREATED_BY', bind(orders.createdBy)],
-      ['LAST_UPDATE_DATE', sql('SYSDATE')],
-      ['LAST_UPDATED_BY', bind(orders.createdBy)],
-    ]);
-  }
-
-  function lineInsert(order: OrderDocument, ref: string, line: OrderDocument['lines'][number], itemId: number) {
-    const warehouse = line.warehouseCode ? orders.warehouseMap[line.warehouseCode] : undefined;
-    return insertStatement(LINES_IFACE, [
-      ['ORDER_SOURCE_ID', bind(source)],
-      ['ORIG_SYS_DOCUMENT_REF', bind(ref)],
-      ['ORIG_SYS_LINE_REF', bind(String(line.lineNo))],
-      ['ORG_ID', bind(org)],
-      ['LINE_NUMBER', bind(line.lineNo)],
-      ['OPERATION_CODE', sql(`'INSERT'`)],
-      ['LINE_TYPE_ID', bind((line.isGift ? orders.giftLineTypeId : undefined) ?? orders.lineTypeId ?? null)],
-      ['INVENTORY_ITEM_ID', bind(itemId)],
-      ['ORDERED_QUANTITY', bind(line.qty)],
-      ['ORDER_QUANTITY_UOM', bind(orders.uomMap[line.uom] ?? line.uom)],
-      ['UNIT_LIST_PRICE', bind(line.isGift ? '0' : line.unitPrice)],
-      ['UNIT_SELLING_PRICE', bind(line.isGift ? '0' : unitSellingPrice(line.net, line.qty))],
-      ['CALCULATE_PRICE_FLAG', sql(`'N'`)],
-      ['SHIP_FROM_ORG_ID', bind(warehouse ?? null)],
-      ['REQUEST_DATE', { day: order.requestedDate }],
-      ['CREATION_DATE', sql('SYSDATE')],
-      ['CREATED_BY', bind(orders.createdBy)],
-      ['LAST_UPDATE_DATE', sql('SYSDATE')],
-      ['LAST_UPDATED_BY', bind(orders.createdBy)],
-    ]);
-  }
-
   async function find(order: Pick<OrderDocument, 'orderId' | 'number'>, signal: AbortSignal): Promise<ErpOrderRef | null> {
     signal.throwIfAborted();
     const ref = key(order);
@@ -361,11 +212,11 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
           if (existing) return { ...existing, detail: clip(`${existing.detail ?? ''} (already there)`.trim()) };
           const shipTo = await shipToId(query, order);
           const items = await itemIds(query, order);
-          const head = headerInsert(order, ref, shipTo);
+          const head = headerInsert(orders, order, ref, shipTo);
           await query(head.sql, head.params);
           for (const line of order.lines) {
             signal.throwIfAborted();
-            const statement = lineInsert(order, ref, line, items.get(line.sku)!);
+            const statement = lineInsert(orders, order, ref, line, items.get(line.sku)!);
             await query(statement.sql, statement.params);
           }
           logger?.info({ reference: ref, orderSourceId: source, lines: order.lines.length }, 'order queued for EBS Order Import');
@@ -399,20 +250,7 @@ export function createEbsOrderTarget({ driver, orders, organizationId, context, 
               throw rejection(order, 'cancellation', `Order Import${requested.requestId ? ` (request ${requested.requestId})` : ''}: ${said}`);
             }
             if (requested) return;
-            const cancel = insertStatement(HEADERS_IFACE, [
-              ['ORDER_SOURCE_ID', bind(source)],
-              ['ORIG_SYS_DOCUMENT_REF', bind(ref)],
-              ['ORG_ID', bind(org)],
-              ['OPERATION_CODE', sql(`'UPDATE'`)],
-              ['CANCELLED_FLAG', sql(`'Y'`)],
-              ['CHANGE_REASON', bind(orders.cancelReason)],
-              ['CHANGE_COMMENTS', bind(orders.cancelComment)],
-              ['READY_FLAG', sql(`'Y'`)],
-              ['CREATION_DATE', sql('SYSDATE')],
-              ['CREATED_BY', bind(orders.createdBy)],
-              ['LAST_UPDATE_DATE', sql('SYSDATE')],
-              ['LAST_UPDATED_BY', bind(orders.createdBy)],
-            ]);
+            const cancel = cancelInsert(orders, ref);
             await query(cancel.sql, cancel.params);
             logger?.info({ reference: ref, erpOrderNo: text(imported.ORDER_NUMBER) }, 'EBS order cancellation queued for Order Import');
             return;
