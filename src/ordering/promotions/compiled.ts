@@ -19,7 +19,7 @@ export interface Compiled {
   excluded: ReadonlySet<string> | null;
   /** No product, category or exclusion list: every cart line is eligible. */
   everyLine: boolean;
-  /** The same lists as arrays, to look their entries up in the cart (see engine.ts eligibleLines). */
+  /** The same lists as arrays, to look their entries up in the cart (see cart.ts eligibleLines). */
   productList: readonly string[];
   categoryList: readonly string[];
   excludedList: readonly string[];

@@ -1,4 +1,5 @@
 /** README §1: which promotions are candidates for this order, and the entered coupon codes. */
+import { daysBetween } from '../availability.js';
 import type { Compiled } from './compiled.js';
 import type { Promotion } from './definition.js';
 import { reason, type Reason } from './explain.js';
@@ -6,11 +7,10 @@ import type { CouponFacts, PromotionContext } from './types.js';
 
 const normalise = (code: string): string => code.trim().toLowerCase();
 
-function daysBetween(from: string, to: string): number {
+/** daysBetween, remembered for the last pair of dates. */
+function daysSince(from: string, to: string): number {
   // The same two dates for every promotion of a call: parsed once (the answer depends on them only).
-  if (from !== lastDays.from || to !== lastDays.to) {
-    lastDays = { from, to, days: Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) };
-  }
+  if (from !== lastDays.from || to !== lastDays.to) lastDays = { from, to, days: daysBetween(from, to) };
   return lastDays.days;
 }
 
@@ -73,7 +73,7 @@ export function screen(c: Compiled, context: PromotionContext, coupons: readonly
   if (e.regions !== undefined && !hasPrefixOf(context.regionCode, e.regions)) return reason('region_not_eligible', { region: context.regionCode });
   if (e.firstOrder === true && dealer.priorOrders !== 0) return reason('not_first_order', { priorOrders: dealer.priorOrders });
   if (e.newDealerDays !== undefined) {
-    const days = dealer.cooperationSince === null ? null : daysBetween(dealer.cooperationSince, context.today);
+    const days = dealer.cooperationSince === null ? null : daysSince(dealer.cooperationSince, context.today);
     if (days === null || days < 0 || days > e.newDealerDays) return reason('not_new_dealer', { days: days ?? 'unknown', limit: e.newDealerDays });
   }
   if (p.requiresCoupon && unlockingCode(p, coupons) === null) return reason('coupon_required');
