@@ -1,4 +1,4 @@
-// tsc compiles only TypeScript; the daemon also reads SQL migrations (and later portal assets)
+// tsc compiles only TypeScript; the daemon also reads SQL migrations and serves the portal page (src/portal/web)
 // next to its modules, so the build copies them into dist/ at the same relative paths.
 import { cpSync, statSync } from 'node:fs';
 

@@ -11,6 +11,7 @@ import { runMigrate, runTokenCreate } from './cli/store-commands.js';
 import { runStart } from './cli/start.js';
 import { runReplayCommand } from './cli/replay.js';
 import { runSyncCommand } from './cli/sync.js';
+import { runLoginLink, runPortalUserCreate } from './cli/portal.js';
 
 const USAGE = `dealer-hub ${VERSION} — integration hub and ERP sync daemon for dealer ordering
 
@@ -23,6 +24,10 @@ Usage:
                                                                       deliver a dead or rejected outbox row again
   dealer-hub token create (--dealer CODE | --admin) [--label TEXT] [--config FILE]
                                                                       print a new API token (shown once)
+  dealer-hub portal login-link (DEALER | --user NAME | --admin) [--config FILE]
+                                                                      print a one-time portal sign-in link
+  dealer-hub portal user create NAME (--dealer CODE | --admin) [--config FILE]
+                                                                      create a portal user; print its password once
 Configuration: --config, else $DEALER_HUB_CONFIG, else config/demo.yaml.
 Environment: PORT, HOST, DATABASE_URL, REDIS_URL, DEALER_HUB_DATA_DIR, LOG_LEVEL override the file.`;
 
@@ -32,6 +37,7 @@ const OPTIONS = {
   dealer: { type: 'string' },
   admin: { type: 'boolean' },
   label: { type: 'string' },
+  user: { type: 'string' },
   payload: { type: 'string' },
   comment: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -75,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'token':
         if (subcommand !== 'create') break;
         return await runTokenCreate(config, { dealer: values.dealer, admin: values.admin ?? false, label: values.label });
+      case 'portal':
+        if (subcommand === 'login-link' && !positionals[3]) return await runLoginLink(config, { dealer: third, user: values.user, admin: values.admin ?? false });
+        if (subcommand === 'user' && third === 'create' && !positionals[4]) return await runPortalUserCreate(config, positionals[3], { dealer: values.dealer, admin: values.admin ?? false });
+        break;
     }
     process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${USAGE}\n`);
     return 2;

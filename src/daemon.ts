@@ -18,7 +18,14 @@ import { RELAY_JOB, RELAY_SCHEDULE } from './delivery/jobs.js';
 import { outboxSnapshot } from './delivery/queries.js';
 import { checkDeliveryTarget, deliverySettings } from './delivery/settings.js';
 import { loadDemoData } from './demo/load-demo.js';
+import { expiryMetrics } from './inventory/metrics.js';
 import { JOBS } from './jobs.js';
+import { seedDemoSellThrough } from './replenishment/demo.js';
+import { businessDate } from './orders/evaluate.js';
+import { replenishmentSchedule } from './replenishment/job.js';
+import { replenishmentSettings } from './replenishment/plan.js';
+import { orderingSettings } from './api/v1/orders.js';
+import { INBOX_JOB } from './edi/transport/inbox.js';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -74,6 +81,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const loaded = await loadDemoData(store, connectors, config.demo.connector, logger);
       demoSeeded = loaded !== null;
       if (loaded) logger.info({ streams: loaded.map((r) => `${r.stream}: ${r.counts.inserted}`) }, 'demo data loaded into the empty store');
+      if (loaded) await seedDemoSellThrough(store, businessDate(new Date(), config.ordering.timeZone));
     }
     await syncDemoTokens(store, config.demo.enabled, config.demo.tokens);
 
@@ -93,6 +101,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           enqueue: (job, payload, enqueueOptions) => (runner ? runner.enqueue(job, payload, enqueueOptions) : Promise.reject(new Error('job runner not started'))),
           observe: (observation) => metrics.observeDelivery(observation),
         },
+        inventory: { config: config.inventory, timeZone: config.ordering.timeZone, observe: expiryMetrics(metrics.registry, store).observe },
+        edi: { partners: config.edi.partners, ordering: orderingSettings(config) },
+        credit: { credit: config.credit, timeZone: config.ordering.timeZone },
+        replenishment: replenishmentSettings(config),
       }),
     );
     const problems = validateSchedules(config.schedules, registry);
@@ -116,6 +128,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         Object.keys(delivery.targets).length > 0 ? { [RELAY_SCHEDULE]: { cron: delivery.relayCron, job: RELAY_JOB, payload: {}, timezone: 'UTC', enabled: true } } : {};
       // …and so does delivery.confirm, for orders the ERP accepted without a number yet.
       if (delivery.targets.erp) relay[CONFIRM_SCHEDULE] = { cron: delivery.confirmCron, job: CONFIRM_JOB, payload: {}, timezone: 'UTC', enabled: true };
+      // Each partner's inbox folder is looked at on its own cron (edi.inbox:<partner>).
+      for (const p of config.edi.partners) {
+        if (p.inbox) relay[`${INBOX_JOB}:${p.id}`] = { cron: p.inbox.cron, job: INBOX_JOB, payload: { partner: p.id }, timezone: 'UTC', enabled: true };
+      }
+      // The nightly replenishment plans (replenishment.schedule).
+      Object.assign(relay, replenishmentSchedule(config.replenishment));
       const scheduler = createScheduler({ schedules: { ...relay, ...config.schedules }, registry, runner: jobs, logger });
       scheduler.start();
       closers.push(() => scheduler.stop());

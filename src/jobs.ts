@@ -7,12 +7,25 @@ import { defineJob, type JobDefinition } from './core/jobs/index.js';
 import type { Logger } from './core/logger.js';
 import { runSync } from './core/sync/index.js';
 import type { DeliveryObservation } from './delivery/deliver.js';
-import { deliveryJobs, type Enqueue } from './delivery/jobs.js';
+import { deliveryJobs, relayKicker, type Enqueue } from './delivery/jobs.js';
+import { ediDeliverer } from './edi/transport/deliver.js';
+import { inboxJob } from './edi/transport/inbox.js';
+import type { EdiPartner } from './edi/partners.js';
+import type { OrderingSettings } from './orders/place-order.js';
 import { deliverySettings, type DeliverySettings } from './delivery/settings.js';
 import { trackingPollJob } from './delivery/tracking-poll.js';
 import { reconcileJob } from './reconciliation/job.js';
+import { creditReviewJob } from './credit/job.js';
+import type { CreditReviewSettings } from './credit/review.js';
+import { inventorySchema, type InventoryConfig } from './core/config/schema-inventory.js';
+import { expiryAlertsJob, type ExpiryAlert } from './inventory/expiry-alerts.js';
+import { replenishmentSchema } from './core/config/schema-replenishment.js';
+import { replenishmentJob } from './replenishment/job.js';
+import { replenishmentSettings, type ReplenishmentSettings } from './replenishment/plan.js';
 
 export interface JobDeps {
+  /** EDI trading partners: outbound documents (outbox target edi) and inbox folders (job edi.inbox). */
+  edi?: { partners: readonly EdiPartner[]; ordering: OrderingSettings; inboxStaleMs?: number };
   store: Store;
   logger: Logger;
   connectors: ConnectorHub;
@@ -26,9 +39,16 @@ export interface JobDeps {
     enqueue: Enqueue;
     observe?: (observation: DeliveryObservation) => void;
   };
+  /** Expiry tiers and the alert webhook (config inventory); without it the alert job uses the defaults and posts nowhere. */
+  /** Credit scoring settings (config credit, ordering.timeZone); without it the credit.review job uses the defaults. */
+  credit?: CreditReviewSettings;
+  inventory?: { config: InventoryConfig; timeZone: string; observe?: (alerts: ExpiryAlert[]) => void };
+  /** Replenishment settings (config replenishment, ordering.timeZone); without it the nightly plans use the defaults. */
+  replenishment?: ReplenishmentSettings;
 }
 
 const NO_DELIVERY = deliverySettings({ delivery: deliverySchema.parse({}), ordering: orderingSchema.parse({}) });
+const DEFAULT_REPLENISHMENT = replenishmentSettings({ replenishment: replenishmentSchema.parse({}), ordering: orderingSchema.parse({}) });
 
 /**
  * Runs one stream's sync (scheduled from YAML, or queued by POST /admin/connectors/…/sync).
@@ -77,8 +97,19 @@ export function JOBS(deps: JobDeps): JobDefinition<any>[] {
     settings: deps.delivery?.settings ?? NO_DELIVERY,
     enqueue: deps.delivery?.enqueue,
     observe: deps.delivery?.observe,
+    edi: ediDeliverer({ store: deps.store, partners: deps.edi?.partners ?? [] }),
   });
   const reconcile = reconcileJob({ store: deps.store, logger: deps.logger, connectors: deps.connectors, erpConnector: deps.delivery?.settings.targets.erp });
   const trackingPoll = trackingPollJob({ store: deps.store, connectors: deps.connectors });
-  return [syncJob(deps), analyzeStoreJob(deps), ...delivery, reconcile, trackingPoll];
+  const expiryAlerts = expiryAlertsJob({
+    store: deps.store,
+    logger: deps.logger,
+    config: deps.inventory?.config ?? inventorySchema.parse({}),
+    timeZone: deps.inventory?.timeZone ?? 'Asia/Shanghai',
+    observe: deps.inventory?.observe,
+  });
+  const ediInbox = deps.edi
+    ? [inboxJob({ store: deps.store, partners: deps.edi.partners, ordering: deps.edi.ordering, staleMs: deps.edi.inboxStaleMs, kick: relayKicker(deps.delivery?.enqueue, deps.logger) })]
+    : [];
+  return [syncJob(deps), analyzeStoreJob(deps), ...delivery, reconcile, trackingPoll, expiryAlerts, creditReviewJob({ store: deps.store, settings: deps.credit }), ...ediInbox, replenishmentJob({ store: deps.store, settings: deps.replenishment ?? DEFAULT_REPLENISHMENT })];
 }

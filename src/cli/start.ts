@@ -2,6 +2,7 @@ import type { AppConfig } from '../core/config/schema.js';
 import { UserError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { ROLES, startDaemon, type Role } from '../daemon.js';
+import { portalBannerLines } from './portal.js';
 
 export function parseRoles(value: string | undefined): Role[] {
   if (!value) return [...ROLES];
@@ -25,7 +26,7 @@ export async function runStart(config: AppConfig, configFile: string, rolesFlag:
   if (config.demo.enabled) {
     // pino-pretty writes from a worker thread; let it catch up so the banner comes last.
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    printDemoBanner(daemon.url, config, daemon.mode);
+    printDemoBanner(daemon.url, config, daemon.mode, await portalBannerLines(config, daemon.url, daemon.store));
   }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -51,7 +52,7 @@ export async function runStart(config: AppConfig, configFile: string, rolesFlag:
   return 0;
 }
 
-function printDemoBanner(url: string | undefined, config: AppConfig, mode: string): void {
+function printDemoBanner(url: string | undefined, config: AppConfig, mode: string, portal: string[] = []): void {
   const lines = [
     '',
     `  dealer-hub demo is running (${mode} mode${mode === 'embedded' ? `, data in ${config.database.dataDir}` : ''})`,
@@ -66,5 +67,6 @@ function printDemoBanner(url: string | undefined, config: AppConfig, mode: strin
     const [code, token] = Object.entries(dealers)[0]!;
     lines.push('', `  Try: curl -H "Authorization: Bearer ${token}" ${url}/v1/me     (dealer ${code})`);
   }
+  lines.push(...portal);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

@@ -15,6 +15,7 @@ import { applyOverrides, loadOrderDocument, orderEventPayloadSchema, type OrderE
 import { recordOutcome, type Outcome } from './record.js';
 import { attemptDeadlineMs, retryDelayMs, type DeliverySettings } from './settings.js';
 import { confirmationTargets, SHIPMENT_EVENT, shipmentCall } from './shipments.js';
+import type { EdiDeliver } from '../edi/transport/deliver.js';
 
 export interface DeliveryObservation {
   target: string;
@@ -33,6 +34,8 @@ export interface DeliverDeps {
   kick?: () => void;
   /** Asks for a relay run when a retry falls due (the schedule would find it too, a little later). */
   relayIn?: (delayMs: number) => void;
+  /** Carries rows of target `edi` (src/edi/transport/deliver.ts). */
+  edi?: EdiDeliver;
 }
 
 /** An order may be created in the ERP only in these states; otherwise the create is not sent. */
@@ -62,10 +65,16 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
   let outcome: Outcome;
   try {
     if (!connector) throw new Error(`no connector takes outbox target ${row.target} (delivery.${row.target}.connector)`);
-    if (!parsed.success) throw new PermanentFailure(`payload is not an order event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    // A target call that ignores the signal is not waited for past the deadline: the claim's
-    // bookkeeping stays inside its lease (keep the connector's own timeouts below leaseMs).
-    outcome = await untilAborted(attempt(deps, row, parsed.data, connector, signal), signal);
+    if (row.target === 'edi') {
+      // EDI documents (src/edi/transport): a file and/or a POST to the partner; no order to follow.
+      if (!deps.edi) throw new PermanentFailure('no EDI delivery here for target edi');
+      outcome = await untilAborted(deps.edi(row, signal), signal);
+    } else {
+      if (!parsed.success) throw new PermanentFailure(`payload is not an order event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      // A target call that ignores the signal is not waited for past the deadline: the claim's
+      // bookkeeping stays inside its lease (keep the connector's own timeouts below leaseMs).
+      outcome = await untilAborted(attempt(deps, row, parsed.data, connector, signal), signal);
+    }
   } catch (error) {
     const said = deadline.aborted && !isRejection(error) ? `no outcome within ${deadlineMs} ms` : error instanceof Error ? error.message : String(error);
     if (isRejection(error)) {

@@ -14,6 +14,7 @@ import { claimDue, deliverJobId } from './claim.js';
 import { confirmJob } from './confirm.js';
 import { deliverClaim, type DeliveryObservation } from './deliver.js';
 import type { DeliverySettings } from './settings.js';
+import type { EdiDeliver } from '../edi/transport/deliver.js';
 
 export const RELAY_JOB = 'delivery.relay';
 export const DELIVER_JOB = 'delivery.deliver';
@@ -30,6 +31,8 @@ export interface DeliveryJobDeps {
   /** The job runner's enqueue; bound late, as the runner is built from these jobs. */
   enqueue?: Enqueue;
   observe?: (observation: DeliveryObservation) => void;
+  /** Carries EDI documents (outbox target edi). */
+  edi?: EdiDeliver;
 }
 
 /**
@@ -86,7 +89,7 @@ export function deliveryJobs(deps: DeliveryJobDeps) {
     // deliverClaim logs each outcome with the order and the target.
     quiet: true,
     async handle({ outboxId, claim }, ctx) {
-      const status = await deliverClaim({ store, connectors: deps.connectors, settings, logger: ctx.logger, observe: deps.observe, kick, relayIn }, outboxId, claim, ctx.signal);
+      const status = await deliverClaim({ store, connectors: deps.connectors, settings, logger: ctx.logger, observe: deps.observe, kick, relayIn, edi: deps.edi }, outboxId, claim, ctx.signal);
       return { status };
     },
   });

@@ -22,11 +22,13 @@ export interface DeliverySettings {
   timeZone: string;
 }
 
-export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'>): DeliverySettings {
+export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'> & Partial<Pick<AppConfig, 'edi'>>): DeliverySettings {
   const { erp, wms, ...rest } = config.delivery;
   const targets: Record<string, string> = {};
   if (erp) targets.erp = erp.connector;
   if (wms) targets.wms = wms.connector;
+  // EDI documents go to the partners' folders and endpoints (src/edi/transport/deliver.ts).
+  if (config.edi?.partners.some((p) => p.outbound)) targets.edi = 'edi';
   return { ...rest, targets, timeZone: config.ordering.timeZone };
 }
 
@@ -35,6 +37,7 @@ export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'
  * shipment target for `wms`); ConfigError otherwise. The daemon refuses to start on it.
  */
 export function checkDeliveryTarget(connectors: Pick<ConnectorHub, 'orderTarget' | 'shipmentTarget'>, target: string, connector: string): string {
+  if (target === 'edi') return 'EDI documents go to the trading partners\' folders and endpoints';
   if (target === 'wms') {
     connectors.shipmentTarget(connector);
     return `shipment requests go to connector ${connector}`;

@@ -21,6 +21,7 @@ import type { TrackingEvent } from '../connectors/contract.js';
 import type { Queryable } from '../core/db/index.js';
 import type { OrderStatus } from '../ordering/lifecycle.js';
 import { lockOrder, transitionOrder, type LockedOrder } from '../orders/transition.js';
+import { announceShipNotice } from '../edi/transport/responses.js';
 
 export type TrackingOutcome = 'shipped' | 'delivered' | 'no_change' | 'ignored' | 'unmatched' | 'duplicate';
 
@@ -135,6 +136,8 @@ async function applyToOrder(q: Queryable, context: TrackingContext, event: Track
               shipped_at = coalesce(shipped_at, $5), updated_at = now() WHERE id = $1`,
       [order.id, event.carrier, event.trackingNumber, context.connector, at],
     );
+    // An EDI order's ship notice (856 / DESADV), once carrier and tracking number are stored.
+    if (moved === 'shipped') await announceShipNotice(q, order.id, context.now);
     if (event.status === 'delivered') {
       await transitionOrder(q, current, 'delivered', actor, what);
       await q.query(`UPDATE orders SET delivered_at = $2 WHERE id = $1`, [order.id, at]);

@@ -7,17 +7,20 @@
  * `edi:<partner>:<PO>`), except cancels and changes, which are held for manual handling.
  * Each interchange is recorded in `edi_interchanges` with its per-document results.
  */
-import type { Store } from '../core/db/index.js';
+import type { Queryable, Store } from '../core/db/index.js';
 import { DealerHubError, ForbiddenError, UserError } from '../core/errors.js';
 import type { DealerRef } from '../orders/facts.js';
 import { placeOrder, type OrderingSettings, type OrderRequest } from '../orders/place-order.js';
 import { orderRequest } from '../api/v1/order-schemas.js';
 import { readEdifact } from './edifact/envelope.js';
+import type { EdifactInterchange } from './edifact/model.js';
 import { ordersToPurchaseOrder } from './edifact/orders.js';
 import { candidateSkus, chooseShipTo, describeItems, partnerForSender, skuForLine, type EdiPartner, type EdiSyntax, type InterchangeSender } from './partners.js';
 import { EdiError, type EdiPosition, type PurchaseOrder } from './types.js';
-import { parseX12 } from './x12/envelope.js';
+import { parseX12, type X12Interchange } from './x12/envelope.js';
 import { purchaseOrderFrom850 } from './x12/850.js';
+import { receiveSellThroughEdi } from './sell-through/receive.js';
+import { businessDate } from '../orders/evaluate.js';
 
 export type DocumentStatus = 'created' | 'replayed' | 'failed' | 'held_for_manual_handling';
 
@@ -71,15 +74,25 @@ export interface IntakeInput {
   body: Uint8Array;
   actor: string;
   now: Date;
+  /** Outbound EDI (src/edi/transport): acknowledgements and order responses, each in the transaction it answers. */
+  outbound?: IntakeOutbound;
+}
+
+export interface IntakeOutbound {
+  orderPlaced(q: Queryable, c: { partner: EdiPartner; interchange: ParsedInterchange; po: PurchaseOrder; orderId: string; now: Date }): Promise<void>;
+  /** In the transaction that takes the interchange for processing (not for a duplicate): the acknowledgement, which is about syntax only. */
+  interchangeReceived(q: Queryable, c: { partner: EdiPartner; interchange: ParsedInterchange; now: Date }): Promise<void>;
 }
 
 /** A document as parsed: a purchase order, or the reason it could not be read. */
-type ParsedDocument =
+export type ParsedDocument =
   | { kind: 'po'; po: PurchaseOrder; documentType: string; transaction: string; position: EdiPosition | null }
   | { kind: 'error'; documentType: string; transaction: string; position: EdiPosition | null; code: string; message: string };
 
-interface ParsedInterchange {
+export interface ParsedInterchange {
   syntax: EdiSyntax;
+  /** The envelope as read (groups, sets, messages), for the acknowledgement. */
+  source: X12Interchange | EdifactInterchange;
   controlNumber: string;
   sender: InterchangeSender;
   receiver: string;
@@ -144,7 +157,7 @@ export function parseInterchanges(body: Uint8Array, syntax: EdiSyntax): { interc
           }
         }
       }
-      return { syntax, controlNumber: ic.controlNumber, sender: { qualifier: ic.sender.qualifier || null, id: ic.sender.id }, receiver: ic.receiver.id, documents };
+      return { syntax, source: ic, controlNumber: ic.controlNumber, sender: { qualifier: ic.sender.qualifier || null, id: ic.sender.id }, receiver: ic.receiver.id, documents };
     });
     return { interchanges, warnings: doc.warnings.map((w) => ({ code: w.code, message: w.message })) };
   }
@@ -168,7 +181,7 @@ export function parseInterchanges(body: Uint8Array, syntax: EdiSyntax): { interc
         return { kind: 'error', documentType: 'ORDERS', transaction: msg.ref, ...documentError(error) };
       }
     });
-    return { syntax, controlNumber: ic.controlRef.trim(), sender: { qualifier: ic.senderQualifier, id: ic.sender }, receiver: ic.receiver, documents };
+    return { syntax, source: ic, controlNumber: ic.controlRef.trim(), sender: { qualifier: ic.senderQualifier, id: ic.sender }, receiver: ic.receiver, documents };
   });
   return { interchanges, warnings };
 }
@@ -207,7 +220,7 @@ async function toRequest(store: Store, partner: EdiPartner, po: PurchaseOrder): 
   return { ok: true, request: parsed.data };
 }
 
-async function handleDocument(store: Store, input: IntakeInput, partner: EdiPartner, doc: ParsedDocument, index: number, settings: OrderingSettings): Promise<DocumentResult> {
+async function handleDocument(store: Store, input: IntakeInput, partner: EdiPartner, ic: ParsedInterchange, doc: ParsedDocument, index: number, settings: OrderingSettings): Promise<DocumentResult> {
   const base = { index, documentType: doc.documentType, transaction: doc.transaction, position: doc.position };
   if (doc.kind === 'error') return { ...base, poNumber: null, purpose: null, status: 'failed', error: { code: doc.code, message: doc.message } };
   const { po } = doc;
@@ -228,7 +241,7 @@ async function handleDocument(store: Store, input: IntakeInput, partner: EdiPart
   const mapped = await toRequest(store, partner, po);
   if (!mapped.ok) return { ...head, status: 'failed', error: { code: mapped.code, message: mapped.message, ...(mapped.lines ? { lines: mapped.lines } : {}) } };
   try {
-    const placed = await placeOrder(store, { dealer: input.dealer, channel: 'edi', request: mapped.request, idempotencyKey: `edi:${partner.id}:${po.poNumber}`, actor: input.actor, now: input.now }, settings);
+    const placed = await placeOrder(store, { dealer: input.dealer, channel: 'edi', request: mapped.request, idempotencyKey: `edi:${partner.id}:${po.poNumber}`, actor: input.actor, now: input.now, within: input.outbound && ((q, orderId) => input.outbound!.orderPlaced(q, { partner, interchange: ic, po, orderId, now: input.now })) }, settings);
     return { ...head, status: placed.replayed ? 'replayed' : 'created', order: { id: placed.order.id, number: placed.order.number, status: placed.order.status } };
   } catch (error) {
     if (!(error instanceof DealerHubError)) throw error;
@@ -252,6 +265,9 @@ function partnersOf(input: IntakeInput, interchanges: ParsedInterchange[]): EdiP
 
 export async function receiveEdi(store: Store, input: IntakeInput, settings: OrderingSettings): Promise<IntakeResult> {
   const syntax = detectSyntax(input.body);
+  // Sell-through reports (852, SLSRPT, INVRPT) are not orders: src/edi/sell-through stores them.
+  const sellThrough = await receiveSellThroughEdi(store, input, syntax, businessDate(input.now, settings.timeZone));
+  if (sellThrough) return sellThrough;
   const { interchanges, warnings } = parseInterchanges(input.body, syntax);
   const partners = partnersOf(input, interchanges);
   const results: InterchangeResult[] = [];
@@ -266,7 +282,7 @@ export async function receiveEdi(store: Store, input: IntakeInput, settings: Ord
     }
     const documents: DocumentResult[] = [];
     try {
-      for (const [index, doc] of ic.documents.entries()) documents.push(await handleDocument(store, input, partner, doc, index, settings));
+      for (const [index, doc] of ic.documents.entries()) documents.push(await handleDocument(store, input, partner, ic, doc, index, settings));
     } catch (error) {
       await store.query(`UPDATE edi_interchanges SET status = 'failed', finished_at = now(), errors = $2::jsonb, results = $3::jsonb WHERE id = $1`, [
         claim.id, JSON.stringify([{ code: 'internal', message: error instanceof Error ? error.message : String(error) }]), JSON.stringify(documents),
@@ -297,36 +313,42 @@ export async function receiveEdi(store: Store, input: IntakeInput, settings: Ord
  */
 async function claimInterchange(store: Store, input: IntakeInput, partner: EdiPartner, ic: ParsedInterchange): Promise<{ id: string; earlier?: { receivedAt: Date } }> {
   return store.tx(async (q) => {
-    const fields = [partner.id, ic.controlNumber, input.now, input.dealer.dealerId, ic.syntax, ic.documents[0]?.documentType ?? null, `${ic.sender.qualifier ?? ''}:${ic.sender.id}`, ic.receiver];
-    const { rows } = await q.query<{ id: string; status: string; received_at: Date; current: boolean }>(
-      `SELECT id, status, received_at, received_at > $3::timestamptz - make_interval(days => $4::int) AS current
-         FROM edi_interchanges WHERE partner = $1 AND direction = 'in' AND control_number = $2 FOR UPDATE`,
-      [partner.id, ic.controlNumber, input.now, partner.duplicateWindowDays],
-    );
-    const earlier = rows[0];
-    if (earlier && earlier.current && earlier.status !== 'failed') {
-      await q.query('UPDATE edi_interchanges SET duplicates = duplicates + 1, last_duplicate_at = $2 WHERE id = $1', [earlier.id, input.now]);
-      return { id: earlier.id, earlier: { receivedAt: earlier.received_at } };
-    }
-    if (earlier) {
-      // Outside the window, or a resend after an unexpected failure: the row serves the new interchange.
-      await q.query(
-        `UPDATE edi_interchanges SET status = 'processing', received_at = $3, dealer_id = $4, standard = $5, document_type = $6, sender = $7, receiver = $8,
-                finished_at = NULL, summary = '{}', errors = '[]', results = '[]', duplicates = 0, last_duplicate_at = NULL
-          WHERE id = $9`,
-        [...fields, earlier.id],
-      );
-      return { id: earlier.id };
-    }
-    const inserted = await q.query<{ id: string }>(
-      `INSERT INTO edi_interchanges (partner, control_number, received_at, dealer_id, standard, document_type, sender, receiver, direction, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in', 'processing')
-       ON CONFLICT (partner, direction, control_number) DO NOTHING RETURNING id`,
-      fields,
-    );
-    if (inserted.rows[0]) return { id: inserted.rows[0].id };
-    return { id: '', earlier: { receivedAt: input.now } };
+    const taken = await takeInterchange(q, input, partner, ic);
+    if (!taken.earlier) await input.outbound?.interchangeReceived(q, { partner, interchange: ic, now: input.now });
+    return taken;
   });
+}
+
+async function takeInterchange(q: Queryable, input: IntakeInput, partner: EdiPartner, ic: ParsedInterchange): Promise<{ id: string; earlier?: { receivedAt: Date } }> {
+  const fields = [partner.id, ic.controlNumber, input.now, input.dealer.dealerId, ic.syntax, ic.documents[0]?.documentType ?? null, `${ic.sender.qualifier ?? ''}:${ic.sender.id}`, ic.receiver];
+  const { rows } = await q.query<{ id: string; status: string; received_at: Date; current: boolean }>(
+    `SELECT id, status, received_at, received_at > $3::timestamptz - make_interval(days => $4::int) AS current
+       FROM edi_interchanges WHERE partner = $1 AND direction = 'in' AND control_number = $2 FOR UPDATE`,
+    [partner.id, ic.controlNumber, input.now, partner.duplicateWindowDays],
+  );
+  const earlier = rows[0];
+  if (earlier && earlier.current && earlier.status !== 'failed') {
+    await q.query('UPDATE edi_interchanges SET duplicates = duplicates + 1, last_duplicate_at = $2 WHERE id = $1', [earlier.id, input.now]);
+    return { id: earlier.id, earlier: { receivedAt: earlier.received_at } };
+  }
+  if (earlier) {
+    // Outside the window, or a resend after an unexpected failure: the row serves the new interchange.
+    await q.query(
+      `UPDATE edi_interchanges SET status = 'processing', received_at = $3, dealer_id = $4, standard = $5, document_type = $6, sender = $7, receiver = $8,
+              finished_at = NULL, summary = '{}', errors = '[]', results = '[]', duplicates = 0, last_duplicate_at = NULL
+        WHERE id = $9 AND partner = $1 AND control_number = $2`,
+      [...fields, earlier.id],
+    );
+    return { id: earlier.id };
+  }
+  const inserted = await q.query<{ id: string }>(
+    `INSERT INTO edi_interchanges (partner, control_number, received_at, dealer_id, standard, document_type, sender, receiver, direction, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in', 'processing')
+     ON CONFLICT (partner, direction, control_number) DO NOTHING RETURNING id`,
+    fields,
+  );
+  if (inserted.rows[0]) return { id: inserted.rows[0].id };
+  return { id: '', earlier: { receivedAt: input.now } };
 }
 
 function countDocuments(documents: DocumentResult[]) {

@@ -3,6 +3,7 @@
  * warehouse's safety stock for the SKU is held back from the freshest lots, so the oldest stock
  * ships first and the safety buffer is the longest-lived. A line ships from one warehouse only.
  */
+import { meetsMinFraction } from '../inventory/shelf-life.js';
 import { sharedRegionLevels } from './region.js';
 import type { Allocation, LineAvailability, LotFacts, WarehouseFacts } from './types.js';
 
@@ -11,6 +12,12 @@ export interface AllocationRules {
   minRemainingDays: number;
   /** 'YYYY-MM-DD' in the business's time zone. */
   today: string;
+  /** Lots with less than this fraction of their total life left are not offered (issue 8; unset: none). */
+  minRemainingFraction?: number;
+  /** The product's shelf life, the total life of lots without a production date. */
+  shelfLifeDays?: number | null;
+  /** Caps what may be taken from one warehouse (channel quotas, src/inventory), given its offered lots. */
+  limit?: (sku: string, warehouseCode: string, offered: ReadonlyArray<{ lot: LotFacts; atp: number }>) => number;
 }
 
 export interface LineToAllocate {
@@ -59,6 +66,7 @@ function fefoCompare(a: LotFacts, b: LotFacts): number {
 function lotIsOffered(lot: LotFacts, rules: AllocationRules): boolean {
   if (lot.expiryDate === null) return true;
   if (lot.expiryDate < rules.today) return false;
+  if (rules.minRemainingFraction && !meetsMinFraction(lot, rules.shelfLifeDays, rules.today, rules.minRemainingFraction)) return false;
   return daysBetween(rules.today, lot.expiryDate) >= rules.minRemainingDays;
 }
 
@@ -79,6 +87,14 @@ export function warehouseAtp(sku: string, warehouse: WarehouseFacts, lots: LotFa
     const held = Math.min(entry.atp, safety);
     entry.atp -= held;
     safety -= held;
+  }
+  // A channel's cap is held back from the freshest lots too, so what it may take is the oldest.
+  let over = rules.limit ? offered.reduce((s, e) => s + e.atp, 0) - Math.max(0, rules.limit(sku, warehouse.code, offered)) : 0;
+  for (let i = offered.length - 1; i >= 0 && over > 0; i -= 1) {
+    const entry = offered[i]!;
+    const held = Math.min(entry.atp, over);
+    entry.atp -= held;
+    over -= held;
   }
   return offered.filter((e) => e.atp > 0);
 }

@@ -3,6 +3,8 @@
  * never a binary float; quantities are whole units of the product's base UoM; dates are
  * 'YYYY-MM-DD' strings and instants are Dates. Rules take `now` as a parameter.
  */
+import type { LineInventory } from '../inventory/allocation.js';
+import type { RiskContext } from '../risk/types.js';
 
 export type Money = string;
 
@@ -100,6 +102,8 @@ export interface LineAvailability {
   warehouseCode: string | null;
   allocations: Allocation[];
   shortfall: number;
+  /** Expiry tier of what the line would receive, its channel, and why it is short (issue 8, src/inventory). */
+  inventory?: LineInventory;
 }
 
 export interface CreditFacts {
@@ -150,6 +154,8 @@ export interface ReviewInput {
   shipTo: ShipToFacts;
   authorisations: RegionAuthorisation[];
   policy: ReviewPolicy;
+  /** The order and its dealer's history for the risk rule (src/risk); absent: not scored. */
+  risk?: RiskContext | undefined;
 }
 
 export interface ReviewResult {

@@ -9,6 +9,11 @@ import { chooseWarehouse, warehouseAtp } from '../ordering/availability.js';
 import { formatMoney, money } from '../ordering/money.js';
 import { choosePrice } from '../ordering/pricing.js';
 import type { LotFacts, PriceFacts, WarehouseFacts } from '../ordering/types.js';
+import type { InventoryConfig } from '../core/config/schema-inventory.js';
+import { allocationPlan, type AllocationPlan } from '../inventory/allocation.js';
+import { catalogShelfLife, type CatalogShelfLife } from '../inventory/views.js';
+import type { ExpiryTier } from '../inventory/shelf-life.js';
+import { loadChannelUsage } from '../inventory/usage.js';
 import type { DealerRef } from './facts.js';
 import { displayPrice } from './queries.js';
 
@@ -41,6 +46,10 @@ export interface CatalogItem {
   available: number;
   availableTotal: number;
   nextExpiry: string | null;
+  /** Issue 8: tier and remaining shelf life of the lot the dealer would receive first (src/inventory). */
+  expiryTier: ExpiryTier | null;
+  remainingDays: number | null;
+  remainingFraction: number | null;
 }
 
 export interface CatalogPage {
@@ -49,12 +58,13 @@ export interface CatalogPage {
   nextCursor: string | null;
 }
 
-type ProductRow = Omit<CatalogItem, 'unitPrice' | 'priceList' | 'prices' | 'currency' | 'warehouse' | 'available' | 'availableTotal' | 'nextExpiry'> & {
+type ProductRow = Omit<CatalogItem, 'unitPrice' | 'priceList' | 'prices' | 'currency' | 'warehouse' | 'available' | 'availableTotal' | 'nextExpiry' | keyof CatalogShelfLife> & {
   minRemainingShelfLifeDays: number | null;
 };
 
 interface DealerRow {
   tier: string;
+  group: string | null;
   currency: string;
   minRemainingShelfLifeDays: number | null;
   shipTo: string | null;
@@ -80,11 +90,13 @@ export function priceCurve(rows: PriceFacts[], sku: string, currency: string, to
   return curve;
 }
 
-function availability(product: ProductRow, dealer: DealerRow, lots: LotFacts[], ranked: WarehouseFacts[], today: string): Pick<CatalogItem, 'warehouse' | 'available' | 'availableTotal' | 'nextExpiry'> {
-  const rules = { today, minRemainingDays: Math.max(dealer.minRemainingShelfLifeDays ?? 0, product.minRemainingShelfLifeDays ?? 0) };
-  const perWarehouse = ranked.map((w) => warehouseAtp(product.sku, w, lots, rules));
+function availability(product: ProductRow, plan: AllocationPlan, ranked: WarehouseFacts[], today: string, inventory: InventoryConfig | undefined): Omit<CatalogItem, keyof ProductRow | 'unitPrice' | 'priceList' | 'prices' | 'currency'> {
+  // The same rules as the order path: day and fraction minimums, computed expiries, the channel's cap.
+  const rules = plan.rules(product);
+  const perWarehouse = ranked.map((w) => warehouseAtp(product.sku, w, plan.lots, rules));
   const preferred = perWarehouse[0] ?? [];
   return {
+    ...catalogShelfLife(preferred[0]?.lot, product, today, inventory),
     warehouse: ranked[0]?.code ?? null,
     available: preferred.reduce((s, e) => s + e.atp, 0),
     availableTotal: perWarehouse.flat().reduce((s, e) => s + e.atp, 0),
@@ -93,9 +105,16 @@ function availability(product: ProductRow, dealer: DealerRow, lots: LotFacts[], 
 }
 
 /** One page of active products with the dealer's prices and availability on `today` ('YYYY-MM-DD'). */
-export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: CatalogFilter, today: string, warehouseFallback: readonly string[] = []): Promise<CatalogPage> {
+export async function loadCatalog(
+  q: Queryable,
+  dealer: DealerRef,
+  filter: CatalogFilter,
+  today: string,
+  warehouseFallback: readonly string[] = [],
+  inventory?: InventoryConfig,
+): Promise<CatalogPage> {
   const { rows: dealers } = await q.query<DealerRow>(
-    `SELECT d.tier, d.currency, d.min_remaining_shelf_life_days AS "minRemainingShelfLifeDays", s.code AS "shipTo", s.region_code AS "regionCode"
+    `SELECT d.tier, d.dealer_group AS "group", d.currency, d.min_remaining_shelf_life_days AS "minRemainingShelfLifeDays", s.code AS "shipTo", s.region_code AS "regionCode"
        FROM dealers d
        LEFT JOIN LATERAL (SELECT code, region_code FROM ship_tos
                            WHERE dealer_id = d.id AND status = 'active' AND ($2::text IS NULL OR code = $2)
@@ -123,7 +142,7 @@ export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: Catal
   );
   const products = rows.slice(0, filter.limit);
   const skus = products.map((p) => p.sku);
-  const [prices, lots, warehouses] = await Promise.all([
+  const [prices, lots, warehouses, channelUsage] = await Promise.all([
     q.query<PriceFacts>(
       `SELECT p.sku, CASE WHEN l.dealer_id IS NULL THEN 'tier' ELSE 'dealer' END AS source, l.code AS "priceListCode", l.currency,
               pr.min_qty AS "minQty", pr.unit_price::text AS "unitPrice", l.valid_from::text AS "validFrom", l.valid_to::text AS "validTo"
@@ -146,7 +165,13 @@ export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: Catal
          FROM warehouses w WHERE w.status = 'active'`,
       [skus],
     ),
+    inventory ? loadChannelUsage(q, skus, inventory.channels) : undefined,
   ]);
+  const plan = allocationPlan(
+    { dealer: { code: dealer.dealerCode, tier: dealerRow.tier, group: dealerRow.group, minRemainingShelfLifeDays: dealerRow.minRemainingShelfLifeDays }, products: new Map(products.map((p) => [p.sku, p])), lots: lots.rows, channelUsage },
+    today,
+    inventory,
+  );
   const ranked = chooseWarehouse(
     dealerRow.regionCode,
     warehouses.rows.map((w) => ({ code: w.code, regionCode: w.regionCode, priority: w.priority, safetyStock: w.safety ?? {} })),
@@ -161,7 +186,7 @@ export async function loadCatalog(q: Queryable, dealer: DealerRef, filter: Catal
       priceList: first?.priceListCode ?? null,
       prices: priceCurve(prices.rows, product.sku, dealerRow.currency, today),
       currency: dealerRow.currency,
-      ...availability({ ...product, minRemainingShelfLifeDays }, dealerRow, lots.rows, ranked, today),
+      ...availability({ ...product, minRemainingShelfLifeDays }, plan, ranked, today, inventory),
     };
   });
   const last = items.at(-1);

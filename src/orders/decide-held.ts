@@ -36,8 +36,8 @@ export async function approveLocked(q: Queryable, order: LockedOrder, actor: str
     [order.id],
   );
   const today = businessDate(now, settings.timeZone);
-  const facts = await loadOrderFacts(q, { dealerId: order.dealerId, dealerCode: order.dealerCode }, order.shipTo, lines.map((l) => l.sku), { lock: true });
-  const availability = allocateLines(lines, facts, today, settings.warehouseFallback);
+  const facts = await loadOrderFacts(q, { dealerId: order.dealerId, dealerCode: order.dealerCode }, order.shipTo, lines.map((l) => l.sku), { lock: true, inventory: settings.inventory });
+  const availability = allocateLines(lines, facts, today, settings.warehouseFallback, settings.inventory);
   const short = stockRule(
     { lines: [], availability, orderNet: order.net, currency: order.currency, credit: facts.credit, shipTo: facts.shipTo, authorisations: facts.authorisations, policy: { ...settings.policy, stockPolicy: 'hold' } },
     today,

@@ -3,13 +3,18 @@
  * lines included) → review on the promoted net. Used by quotes (without locks) and by order
  * placement (on locked facts, inside the transaction).
  */
+import type { InventoryConfig } from '../core/config/schema-inventory.js';
 import { UserError } from '../core/errors.js';
+import { allocationPlan } from '../inventory/allocation.js';
 import type { Money } from '../ordering/types.js';
 import { allocateOrder, chooseWarehouse } from '../ordering/availability.js';
 import { choosePrice, priceOrder } from '../ordering/pricing.js';
 import { evaluatePromotions } from '../ordering/promotions/engine.js';
 import type { CartLine, LineDiscount, PromotionContext, PromotionResult } from '../ordering/promotions/types.js';
 import { review } from '../ordering/review/index.js';
+import { liveCredit } from '../credit/exposure.js';
+import { riskContext } from '../risk/context.js';
+import type { RiskSettings } from '../risk/types.js';
 import type { LineAvailability, OrderLineRequest, PricedLine, PricingResult, ReviewPolicy, ReviewResult } from '../ordering/types.js';
 import type { OrderFacts } from './facts.js';
 
@@ -18,6 +23,10 @@ export interface OrderingSettings {
   policy: ReviewPolicy;
   /** Warehouse codes tried after the ones nearest the ship-to (config ordering.warehouseFallback). */
   warehouseFallback: readonly string[];
+  /** Expiry tiers, shelf-life minimums and channel quotas (config inventory; unset: defaults, no channels). */
+  inventory?: InventoryConfig;
+  /** The review's risk rule (config risk; unset: not scored). */
+  risk?: RiskSettings;
 }
 
 /** A line as it will be ordered: priced, with its promotions' discounts; or a gift line. */
@@ -44,12 +53,14 @@ export interface PromotionInputs {
   now: Date;
   channel: PromotionContext['channel'];
   couponCodes: readonly string[];
+  /** How the dealer says it will pay (optional; the risk rule compares it with its usual one). */
+  paymentMethod?: string | undefined;
 }
 
 export function evaluateOrder(
   requests: OrderLineRequest[],
   facts: OrderFacts,
-  settings: Pick<OrderingSettings, 'policy' | 'warehouseFallback'>,
+  settings: Pick<OrderingSettings, 'policy' | 'warehouseFallback' | 'inventory' | 'risk'>,
   today: string,
   inputs: PromotionInputs,
 ): Evaluation {
@@ -60,17 +71,18 @@ export function evaluateOrder(
   }
   const promotions = evaluatePromotions(toCart(pricing.lines, facts), facts.promotions, promotionContext(facts, today, inputs));
   const lines = orderLines(pricing.lines, promotions, facts);
-  const availability = allocateLines(lines, facts, today, settings.warehouseFallback);
+  const availability = allocateLines(lines, facts, today, settings.warehouseFallback, settings.inventory);
   const result = review(
     {
       lines,
       availability,
       orderNet: promotions.totals.net,
       currency: promotions.totals.currency,
-      credit: facts.credit,
+      credit: liveCredit(facts.credit, facts.arPastDue, today),
       shipTo: facts.shipTo,
       authorisations: facts.authorisations,
       policy: settings.policy,
+      risk: riskContext(settings.risk, facts.riskHistory, { at: inputs.now, net: promotions.totals.net, shipTo: facts.shipTo, paymentMethod: inputs.paymentMethod, lines }),
     },
     today,
   );
@@ -129,19 +141,19 @@ function orderLines(priced: PricedLine[], result: PromotionResult, facts: OrderF
 /**
  * FEFO allocation of each line in the warehouse preferred for the ship-to, each with its own
  * product's minimum remaining shelf life. Lines are allocated in order against what earlier
- * lines took: a gift line can share its SKU (and lots) with an ordered line.
+ * lines took: a gift line can share its SKU (and lots) with an ordered line. src/inventory adds
+ * computed expiries, fractional shelf-life minimums, channel caps and the lines' expiry tiers.
  */
 export function allocateLines(
   lines: Array<{ lineNo: number; sku: string; qty: number }>,
   facts: OrderFacts,
   today: string,
   warehouseFallback: readonly string[] = [],
+  inventory?: InventoryConfig,
 ): LineAvailability[] {
   const warehouses = chooseWarehouse(facts.shipTo.regionCode, facts.warehouses, [...warehouseFallback]);
-  return allocateOrder(lines, facts.lots, warehouses, (line) => {
-    const product = facts.products.get(line.sku);
-    return { minRemainingDays: Math.max(facts.dealer.minRemainingShelfLifeDays ?? 0, product?.minRemainingShelfLifeDays ?? 0), today };
-  });
+  const plan = allocationPlan(facts, today, inventory);
+  return plan.annotate(allocateOrder(lines, plan.lots, warehouses, plan.rules), warehouses);
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

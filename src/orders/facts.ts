@@ -4,11 +4,17 @@
  * locked first, then the order's lots in ascending id order — the same order in every
  * transaction, so concurrent orders queue instead of deadlocking or overselling.
  */
+import type { InventoryConfig } from '../core/config/schema-inventory.js';
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
 import type { CouponFacts, Promotion } from '../ordering/promotions/definition.js';
 import type { CreditFacts, LotFacts, PriceFacts, ProductFacts, RegionAuthorisation, ShipToFacts, WarehouseFacts } from '../ordering/types.js';
+import type { ChannelUsage } from '../inventory/channels.js';
+import { loadChannelUsage } from '../inventory/usage.js';
 import { PROMOTION_COLUMNS, toPromotion, type PromotionRow } from '../promotions/rows.js';
+import { AR_PAST_DUE_COLUMN, type ArDue } from '../credit/exposure.js';
+import { riskHistoryColumn, toRiskHistory, type RiskHistoryWindow } from '../risk/history.js';
+import type { RiskHistory } from '../risk/types.js';
 
 export interface DealerRef {
   dealerId: number;
@@ -42,6 +48,12 @@ export interface OrderFacts {
   dealerUses: Map<number, number>;
   /** The dealer's orders that were not cancelled or rejected, counted up to 1000. */
   priorOrders: number;
+  /** The dealer's recent orders for the risk rule, when asked for (FactsOptions.riskHistory). */
+  riskHistory?: RiskHistory | null;
+  /** Open AR per due date up to tomorrow: overdue ageing as of today (src/credit/exposure.ts). */
+  arPastDue?: ArDue[];
+  /** Units each sales channel holds reserved per SKU and warehouse, when channels limit (issue 8). */
+  channelUsage?: ChannelUsage;
 }
 
 interface FactsRow {
@@ -56,13 +68,15 @@ interface FactsRow {
   coupons: Array<Omit<CouponFacts, 'validFrom' | 'validTo'> & { validFrom: string | null; validTo: string | null }>;
   dealer_uses: Record<string, number> | null;
   prior_orders: number;
+  risk_history: RiskHistory | null;
+  ar_past_due: ArDue[];
 }
 
 /**
  * Everything but the credit row, as one JSON row; the lots CTE takes its row locks in id order.
  * $1 dealer id, $2 ship-to code, $3 SKUs, $4 now, $5 entered coupon codes (lower case).
  */
-function factsStatement(lock: boolean): string {
+function factsStatement(lock: boolean, riskHistory?: RiskHistoryWindow): string {
   return `
 WITH d AS (SELECT id, code, tier, dealer_group, cooperation_since, currency, min_remaining_shelf_life_days FROM dealers WHERE id = $1),
      promo AS (SELECT * FROM promotions pr
@@ -106,7 +120,9 @@ SELECT
      GROUP BY r.promotion_id) x) AS dealer_uses,
   CASE WHEN EXISTS (SELECT 1 FROM promo WHERE eligibility ? 'firstOrder')
        THEN (SELECT count(*)::int FROM (SELECT 1 FROM orders o WHERE o.dealer_id = $1 AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1000) x)
-       ELSE 0 END AS prior_orders`;
+       ELSE 0 END AS prior_orders,
+  ${riskHistoryColumn(riskHistory)} AS risk_history,
+  ${AR_PAST_DUE_COLUMN} AS ar_past_due`;
 }
 
 export interface FactsOptions {
@@ -114,6 +130,10 @@ export interface FactsOptions {
   /** The instant promotions and coupons are judged at. */
   now?: Date;
   couponCodes?: readonly string[];
+  /** Reads the dealer's recent orders for the risk rule (src/risk/history.ts). */
+  riskHistory?: RiskHistoryWindow | undefined;
+  /** Loads channel usage after the lots are locked, when the config's channels have quotas or safety stock. */
+  inventory?: InventoryConfig | undefined;
 }
 
 export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode: string, skus: string[], options: FactsOptions): Promise<OrderFacts> {
@@ -125,11 +145,14 @@ export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode
     [dealer.dealerId],
   );
   const codes = (options.couponCodes ?? []).map((c) => c.trim().toLowerCase());
-  const { rows } = await q.query<FactsRow>(factsStatement(options.lock), [dealer.dealerId, shipToCode, skus, options.now ?? new Date(), codes]);
+  const { rows } = await q.query<FactsRow>(factsStatement(options.lock, options.riskHistory), [dealer.dealerId, shipToCode, skus, options.now ?? new Date(), codes]);
   const facts = rows[0]!;
   if (!facts.dealer) throw new NotFoundError(`dealer ${dealer.dealerCode} not found`);
   if (!facts.ship_to) throw new NotFoundError(`no active ship-to ${shipToCode} for dealer ${dealer.dealerCode}`, { shipTo: shipToCode });
+  // A statement of its own, after the lots are locked: it must see what orders that held them committed.
+  const channelUsage = options.inventory ? await loadChannelUsage(q, facts.products.map((p) => p.sku), options.inventory.channels) : undefined;
   return {
+    ...(channelUsage ? { channelUsage } : {}),
     dealer: facts.dealer,
     shipTo: facts.ship_to,
     authorisations: facts.authorisations,
@@ -142,6 +165,8 @@ export async function loadOrderFacts(q: Queryable, dealer: DealerRef, shipToCode
     coupons: facts.coupons.map((c) => ({ ...c, dealerUses: Number(c.dealerUses), validFrom: dateOrNull(c.validFrom), validTo: dateOrNull(c.validTo) })),
     dealerUses: new Map(Object.entries(facts.dealer_uses ?? {}).map(([id, n]) => [Number(id), Number(n)])),
     priorOrders: facts.prior_orders,
+    riskHistory: toRiskHistory(facts.risk_history),
+    arPastDue: facts.ar_past_due,
   };
 }
 

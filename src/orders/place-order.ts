@@ -23,6 +23,8 @@ export interface OrderRequest {
   lines: OrderLineRequest[];
   couponCodes?: string[] | undefined;
   note?: string | undefined;
+  /** Optional, free text (e.g. transfer, acceptance); the risk rule compares it with the dealer's usual one. */
+  paymentMethod?: string | undefined;
 }
 
 export interface PlaceOrderInput {
@@ -32,6 +34,8 @@ export interface PlaceOrderInput {
   idempotencyKey?: string | undefined;
   actor: string;
   now: Date;
+  /** Runs in the order's transaction once a new order is written (EDI writes its order response there). */
+  within?: (q: Queryable, orderId: string) => Promise<void>;
 }
 
 export interface PlacedOrder {
@@ -46,6 +50,7 @@ export function requestHash(request: OrderRequest): string {
   // Only when given, so digests of orders placed before coupons existed stay the same.
   const coupons = couponCodes(request);
   if (coupons.length > 0) canonical.coupons = coupons;
+  if (request.paymentMethod !== undefined) canonical.paymentMethod = request.paymentMethod;
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
@@ -64,10 +69,13 @@ export function couponCodes(request: Pick<OrderRequest, 'couponCodes'>): string[
 
 async function decide(q: Queryable, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date, channel: Channel, lock: boolean) {
   const codes = couponCodes(request);
-  const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((line) => line.sku), { lock, now, couponCodes: codes });
-  const evaluation = evaluateOrder(request.lines, facts, settings, businessDate(now, settings.timeZone), { now, channel, couponCodes: codes });
+  const facts = await loadOrderFacts(q, dealer, request.shipTo, request.lines.map((line) => line.sku), { lock, now, couponCodes: codes, inventory: settings.inventory, riskHistory: riskWindow(settings) });
+  const evaluation = evaluateOrder(request.lines, facts, settings, businessDate(now, settings.timeZone), { now, channel, couponCodes: codes, paymentMethod: request.paymentMethod });
   return { facts, evaluation };
 }
+
+const riskWindow = (settings: OrderingSettings) =>
+  settings.risk?.enabled ? { days: settings.risk.historyDays, orders: settings.risk.historyOrders } : undefined;
 
 /** Price, promote and review without committing anything (carts, portal previews). */
 export async function quoteOrder(store: Store, dealer: DealerRef, request: OrderRequest, settings: OrderingSettings, now: Date, channel: Channel = 'api'): Promise<Evaluation> {
@@ -116,6 +124,7 @@ export async function placeOrder(store: Store, input: PlaceOrderInput, settings:
     const { facts, evaluation, redemptions } = await decideAndConsume(q, input, settings);
     const id = await writeOrder(q, input, facts.shipTo.id, facts.products, evaluation, hash);
     await recordRedemptions(q, id, dealer.dealerId, redemptions);
+    await input.within?.(q, id);
     return { id, replayed: false };
   });
   const order = await getOrder(store, dealer.dealerId, orderId.id);
@@ -161,14 +170,15 @@ async function writeOrder(
   const { totals, availability, review } = evaluation;
   const status = review.decision === 'approve' ? 'approved' : 'held';
   const { rows } = await q.query<{ id: string; number: string }>(
-    `INSERT INTO orders (number, dealer_id, channel, external_ref, idempotency_key, request_hash, ship_to_id, status, currency, gross, discount, net, review, note, promotions)
+    `INSERT INTO orders (number, dealer_id, channel, external_ref, idempotency_key, request_hash, ship_to_id, status, currency, gross, discount, net, review, note, promotions, payment_method)
      VALUES ('DH' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('order_number_seq')::text, 7, '0'),
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb)
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb, $15)
      RETURNING id, number`,
     [
       input.dealer.dealerId, input.channel, input.request.externalRef ?? null, input.idempotencyKey ?? null, hash, shipToId, status,
       totals.currency, totals.gross, totals.discount, totals.net, JSON.stringify(review), input.request.note ?? null,
       JSON.stringify({ promotions: evaluation.promotions.promotions, coupons: evaluation.promotions.coupons }),
+      input.request.paymentMethod ?? null,
     ],
   );
   const order = rows[0]!;

@@ -10,6 +10,7 @@ import type { Queryable } from '../core/db/index.js';
 import { NotFoundError } from '../core/errors.js';
 import { assertTransition, consumesReservation, countsAgainstCredit, knownToErp, releasesRedemptions, releasesReservation, type OrderStatus } from '../ordering/lifecycle.js';
 import { releaseRedemptions } from '../promotions/redemptions.js';
+import { ediAfterTransition } from '../edi/transport/responses.js';
 
 export interface LockedOrder {
   id: string;
@@ -97,6 +98,8 @@ export async function transitionOrder(q: Queryable, order: LockedOrder, to: Orde
   const after = countsAgainstCredit(to);
   if (before !== after) await adjustExposure(q, order.id, after ? 1 : -1);
   if (to === 'cancelled') await announceCancellation(q, order);
+  // An EDI order's partner hears a person's decision (855 / ORDRSP) in the same transaction.
+  await ediAfterTransition(q, order, to, message);
 }
 
 /**

@@ -45,10 +45,17 @@ export function demoSellThroughRows(today: string): SellThroughRow[] {
   return rows;
 }
 
-/** Only when the demo data was just loaded into an empty store and D001 exists. */
+/**
+ * Only when the demo data was just loaded into an empty store and D001 exists; SKUs a trimmed
+ * demo configuration did not load are left out rather than refused.
+ */
 export async function seedDemoSellThrough(store: Store, today: string): Promise<number> {
   const { rows } = await store.query<{ id: number }>(`SELECT id FROM dealers WHERE code = 'D001'`);
   if (!rows[0]) return 0;
-  const result = await storeSellThrough(store, rows[0].id, demoSellThroughRows(today), 'demo', today);
+  const known = await store.query<{ sku: string }>(`SELECT sku FROM products WHERE sku = ANY($1::text[])`, [LINES.map(([sku]) => sku)]);
+  const loaded = new Set(known.rows.map((r) => r.sku));
+  const demoRows = demoSellThroughRows(today).filter((row) => loaded.has(row.sku));
+  if (demoRows.length === 0) return 0;
+  const result = await storeSellThrough(store, rows[0].id, demoRows, 'demo', today);
   return result.rows;
 }

@@ -34,6 +34,9 @@ const catalogItem = z.object({
   available: z.number(),
   availableTotal: z.number(),
   nextExpiry: z.string().nullable(),
+  expiryTier: z.enum(['expired', 'red', 'yellow', 'blue']).nullable(),
+  remainingDays: z.number().nullable(),
+  remainingFraction: z.number().nullable(),
 });
 
 const creditView = z.object({
@@ -72,7 +75,7 @@ export const catalogRoutes: RouteModule = {
           },
         },
       },
-      async (request) => loadCatalog(store, dealerOf(request), request.query, businessDate(new Date(), timeZone), config.ordering.warehouseFallback),
+      async (request) => loadCatalog(store, dealerOf(request), request.query, businessDate(new Date(), timeZone), config.ordering.warehouseFallback, config.inventory),
     );
 
     app.get(

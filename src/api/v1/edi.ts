@@ -3,6 +3,8 @@ import { dealerOf } from '../../core/http/auth.js';
 import type { RouteModule } from '../../core/http/server.js';
 import { runnerKicker } from '../../delivery/jobs.js';
 import { receiveEdi } from '../../edi/intake.js';
+import { intakeOutbound } from '../../edi/transport/responses.js';
+import { queueEnvelopeRejection } from '../../edi/transport/envelope-rejection.js';
 import { authErrors, errorResponse } from '../schemas.js';
 import { orderingSettings } from './orders.js';
 
@@ -78,8 +80,14 @@ export const ediRoutes: RouteModule = {
         const dealer = dealerOf(request);
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw Object.assign(new Error('the body is empty; send the interchange as the raw request body'), { statusCode: 400 });
-        const result = await receiveEdi(store, { dealer, partners: config.edi.partners, body, actor: `edi:${dealer.dealerCode}`, now: new Date() }, settings);
-        if (result.summary.created > 0) kick();
+        const now = new Date();
+        const result = await receiveEdi(store, { dealer, partners: config.edi.partners, body, actor: `edi:${dealer.dealerCode}`, now, outbound: intakeOutbound }, settings).catch(async (error: unknown) => {
+          // A broken X12 envelope from one of the dealer's partners is answered with a TA1 too.
+          if (await queueEnvelopeRejection(store, config.edi.partners, dealer.dealerCode, body, error, now)) kick();
+          throw error;
+        });
+        // Orders to the ERP, and acknowledgements and responses to the partner, wait in the outbox.
+        kick();
         const allDuplicate = result.summary.interchanges > 0 && result.summary.duplicates === result.summary.interchanges;
         return reply.code(result.summary.created > 0 ? 201 : allDuplicate ? 409 : 200).send(result);
       },

@@ -23,6 +23,7 @@ export const orderRequest = z
     lines: z.array(orderLine).min(1, 'an order needs at least one line').max(MAX_LINES, `at most ${MAX_LINES} lines per order`),
     couponCodes: z.array(z.string().max(64)).max(10).optional(),
     note: z.string().max(2000).optional(),
+    paymentMethod: z.string().trim().min(1).max(32).optional().describe('How the dealer will pay (e.g. transfer, acceptance); a method unlike its usual one adds to the risk score.'),
   })
   .strict();
 
@@ -61,6 +62,19 @@ const promotionLineFields = {
   giftOf: z.string().nullable(),
   discounts: z.array(z.object({ promotion: z.string(), amount: z.string() })),
 };
+/** Issue 8: the expiry tier of what the line receives (worst allocated lot) and the first lot's remaining shelf life. */
+export const expiryTierView = z.enum(['expired', 'red', 'yellow', 'blue']).nullable();
+const expiryFields = { expiryTier: expiryTierView, remainingDays: z.number().nullable(), remainingFraction: z.number().nullable() };
+const channelAtpView = z.object({
+  channel: z.string(),
+  pool: z.number(),
+  poolTotal: z.number(),
+  quota: z.number().nullable(),
+  reservedByChannel: z.number(),
+  reservedByOthers: z.number(),
+  fencedForOthers: z.number(),
+  available: z.number(),
+});
 const totals = z.object({ gross: z.string(), discount: z.string(), net: z.string(), currency: z.string() });
 
 export const orderView = z.object({
@@ -85,6 +99,9 @@ export const orderView = z.object({
       warehouse: z.string().nullable(),
       lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number(), status: z.string() })),
       ...promotionLineFields,
+      expiryTier: expiryFields.expiryTier.optional(),
+      remainingDays: expiryFields.remainingDays.optional(),
+      remainingFraction: expiryFields.remainingFraction.optional(),
     }),
   ),
   totals,
@@ -121,6 +138,10 @@ export const quoteView = z.object({
       warehouse: z.string().nullable(),
       lots: z.array(z.object({ lot: z.string(), expiryDate: z.string().nullable(), qty: z.number() })),
       ...promotionLineFields,
+      ...expiryFields,
+      /** The dealer's sales channel and, when a quota or another channel's safety stock bound the line, its ATP. */
+      channel: z.string(),
+      channelAtp: channelAtpView.nullable(),
     }),
   ),
   totals,

@@ -7,12 +7,14 @@ import { placeOrder, quoteOrder, type OrderingSettings } from '../../orders/plac
 import { displayPrice, getOrder, listOrders } from '../../orders/queries.js';
 import { runnerKicker } from '../../delivery/jobs.js';
 import { visibleToDealer } from '../../promotions/views.js';
+import { quoteLineInventory, withLineExpiry } from '../../inventory/views.js';
+import { businessDate } from '../../orders/evaluate.js';
 import { authErrors, errorResponse } from '../schemas.js';
 import { idempotencyKey, orderRequest, orderSummary, orderView, quoteView } from './order-schemas.js';
 
 export function orderingSettings(config: HttpDeps['config']): OrderingSettings {
   const { timeZone, stockPolicy, overdueToleranceDays, warehouseFallback } = config.ordering;
-  return { timeZone, policy: { stockPolicy, overdueToleranceDays }, warehouseFallback };
+  return { timeZone, policy: { stockPolicy, overdueToleranceDays }, warehouseFallback, inventory: config.inventory, risk: config.risk };
 }
 
 
@@ -53,6 +55,7 @@ export const orderRoutes: RouteModule = {
               isGift: line.isGift,
               giftOf: line.giftOf?.code ?? null,
               discounts: line.discounts,
+              ...quoteLineInventory(availability),
             };
           }),
         };
@@ -85,7 +88,7 @@ export const orderRoutes: RouteModule = {
           settings,
         );
         if (!placed.replayed && placed.order.status === 'approved') kick();
-        return reply.code(placed.replayed ? 200 : 201).send(placed.order);
+        return reply.code(placed.replayed ? 200 : 201).send(await withLineExpiry(store, placed.order, config.inventory, businessDate(new Date(), config.ordering.timeZone)));
       },
     );
 
@@ -118,7 +121,7 @@ export const orderRoutes: RouteModule = {
       async (request) => {
         const order = await getOrder(store, dealerOf(request).dealerId, request.params.id);
         if (!order) throw new NotFoundError(`no order ${request.params.id}`);
-        return order;
+        return withLineExpiry(store, order, config.inventory, businessDate(new Date(), config.ordering.timeZone));
       },
     );
 

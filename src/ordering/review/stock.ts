@@ -1,3 +1,4 @@
+import { explanationText } from '../../inventory/allocation.js';
 import type { Finding, LineAvailability } from '../types.js';
 import type { ReviewRule } from './rule.js';
 
@@ -6,7 +7,9 @@ function shortFinding(a: LineAvailability, backorder: boolean): Finding {
   const whZh = wh === null ? '无可用仓库' : `仓库 ${wh}`;
   const whEn = wh === null ? 'no warehouse' : `warehouse ${wh}`;
   const available = a.requested - a.shortfall;
-  return {
+  // Why the stock is short when rules held some back (shelf life, channel quotas): issue 8.
+  const why = explanationText(a.inventory?.explanation);
+  const finding: Finding = {
     rule: 'stock',
     code: 'stock_short',
     severity: backorder ? 'info' : 'hold',
@@ -21,6 +24,11 @@ function shortFinding(a: LineAvailability, backorder: boolean): Finding {
           en: `Line ${a.lineNo} ${a.sku} is short: ${a.requested} requested, ${available} available, ${a.shortfall} missing (${whEn})`,
         },
   };
+  if (a.inventory?.explanation) {
+    finding.data.stock = a.inventory.explanation;
+    finding.message = { 'zh-CN': finding.message['zh-CN'] + why.zh, en: finding.message.en + why.en };
+  }
+  return finding;
 }
 
 /**
