@@ -19,6 +19,7 @@ import { createMetrics } from '../src/core/http/metrics.js';
 import { buildServer } from '../src/core/http/server.js';
 import { createInProcessRunner, createJobRegistry } from '../src/core/jobs/index.js';
 import { createLogger } from '../src/core/logger.js';
+import { ratioOf, type SummaryRow } from './table.js';
 
 const CLIENTS = Number(process.env.BENCH_ORDER_CLIENTS ?? 16);
 const SECONDS = Number(process.env.BENCH_ORDER_SECONDS ?? 8);
@@ -179,6 +180,7 @@ export async function benchOrder(): Promise<Record<string, unknown> | null> {
       measuredAt: new Date().toISOString(),
       machine: `${cpus().length} cores, node ${process.version}`,
     };
+    Object.assign(result, { summary: summarizeOrder(result) });
     writeFileSync(new URL('./results/order.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
@@ -186,4 +188,23 @@ export async function benchOrder(): Promise<Record<string, unknown> | null> {
     await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(SCHEMA)} CASCADE`);
     await admin.end();
   }
+}
+
+/** The rows this bench contributes to the one table (bench/table.ts). */
+export function summarizeOrder(r: {
+  ordersPerSecond: number;
+  baselineOrdersPerSecond: number;
+  ratioGoal: number;
+  p99Ms: number;
+  baselineP99Ms: number;
+  p99GoalMs: number;
+  hotOrdersPerSecond: number;
+  oversold: number;
+}): SummaryRow[] {
+  return [
+    { figure: 'order API throughput, uniform SKUs', value: r.ordersPerSecond, unit: 'orders/s', baseline: r.baselineOrdersPerSecond, ratio: ratioOf(r.ordersPerSecond, r.baselineOrdersPerSecond), goal: `≥ ${r.ratioGoal} × baseline (bare SQL)`, pass: r.ordersPerSecond >= r.ratioGoal * r.baselineOrdersPerSecond },
+    { figure: 'order API p99 latency', value: r.p99Ms, unit: 'ms', baseline: r.baselineP99Ms, ratio: ratioOf(r.p99Ms, r.baselineP99Ms), goal: `≤ ${r.p99GoalMs} ms`, pass: r.p99Ms <= r.p99GoalMs },
+    { figure: 'order API throughput, hot set of 10 SKUs', value: r.hotOrdersPerSecond, unit: 'orders/s', baseline: r.baselineOrdersPerSecond, ratio: ratioOf(r.hotOrdersPerSecond, r.baselineOrdersPerSecond), goal: null, pass: null },
+    { figure: 'lots oversold after the run', value: r.oversold, unit: 'lots', baseline: null, ratio: null, goal: '0', pass: r.oversold === 0 },
+  ];
 }

@@ -18,6 +18,14 @@ export const REDACTED_PATHS = [
   '*.clientSecret',
   'password',
   'token',
+  // Request headers and HTTP-client errors (axios keeps the request's config on the error).
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers["x-api-key"]',
+  'err.config.auth',
+  'err.config.headers.Authorization',
+  '*.connectionString',
+  '*.apiKey',
 ];
 
 export function createLogger(settings: LoggerSettings, destination?: NodeJS.WritableStream): Logger {

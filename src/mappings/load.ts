@@ -8,7 +8,14 @@ import type { MappingSpec } from './types.js';
 export function parseMappingYaml(text: string): { spec?: MappingSpec; errors: string[] } {
   const document = parseDocument(text);
   if (document.errors.length > 0) return { errors: document.errors.map((error) => error.message.split('\n')[0] ?? error.message) };
-  return validateMappingSpec(document.toJS());
+  let value: unknown;
+  try {
+    // An alias to no anchor, or too many aliases (a "billion laughs" file), throws here (found by test/fuzz).
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { errors: [(error as Error).message.split('\n')[0] ?? 'the YAML cannot be read'] };
+  }
+  return validateMappingSpec(value);
 }
 
 /** Reads a mapping file at start-up; an invalid file is a configuration error, so this throws. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../core/db/index.js';
+import { UserError } from '../core/errors.js';
 import type { CouponReport, LineDiscount, PromotionReport } from '../ordering/promotions/types.js';
 import type { Finding } from '../ordering/types.js';
 import { visibleToDealer } from '../promotions/views.js';
@@ -111,9 +112,16 @@ export interface OrderFilter {
   limit: number;
 }
 
+/** `createdAt|id` as nextCursor writes it: an ISO instant and a UUID. */
+const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A dealer's orders (or every dealer's, for admins), newest first, keyset-paged. */
 export async function listOrders(q: Queryable, dealerId: number | null, filter: OrderFilter): Promise<{ items: Omit<OrderView, 'lines' | 'events'>[]; nextCursor: string | null }> {
   const [cursorAt, cursorId] = filter.cursor ? filter.cursor.split('|') : [null, null];
+  // Checked here for every caller: a malformed cursor used to fail the SQL casts as a 500 (found by test/fuzz).
+  if (filter.cursor && !(CURSOR.test(filter.cursor) && !Number.isNaN(Date.parse(cursorAt!)))) {
+    throw new UserError('cursor is not one this API returned', { code: 'invalid_cursor' }, 400);
+  }
   const { rows } = await q.query<Omit<OrderView, 'lines' | 'events'>>(
     `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM}
       WHERE ($1::bigint IS NULL OR o.dealer_id = $1) AND ($2::text IS NULL OR o.status = $2) AND ($3::timestamptz IS NULL OR o.created_at >= $3)

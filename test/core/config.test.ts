@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_FILE, loadConfig, parseConfigText, renderJsonSchema, resolveConfigPath } from '../../src/core/config/index.js';
+import { configSchema } from '../../src/core/config/schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,7 +39,7 @@ describe('loadConfig: problems point at file:line:col', () => {
 
   it('lists the allowed keys when nothing is close', () => {
     expect(configError(() => parse('colour: blue\n')).message).toContain(
-      'test.yaml:1:1 colour: unknown key; expected one of $schema|log|server|database|redis|jobs|schedules|connectors|ordering|delivery|demo',
+      `test.yaml:1:1 colour: unknown key; expected one of ${Object.keys(configSchema.shape).join('|')}`,
     );
   });
 

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { replenishmentSchema } from './schema-replenishment.js';
+import { creditSchema, riskSchema } from './schema-credit-risk.js';
+import { inventorySchema } from './schema-inventory.js';
+import { serverSecurityFields } from './schema-http-security.js';
+import { portalSchema } from './schema-portal.js';
+import { ediPartnerTransport } from './schema-edi-transport.js';
 
 /**
  * The YAML configuration, validated once at start. Every object is `.strict()` so a misspelt
@@ -26,6 +32,7 @@ export const serverSchema = z
     trustProxy: z.boolean().default(false).describe('Trust X-Forwarded-* from a load balancer in front of the replicas.'),
     /** How long graceful shutdown waits for in-flight requests and jobs, in ms. */
     shutdownTimeoutMs: z.number().int().positive().default(15_000).describe('How long graceful shutdown waits for in-flight requests and jobs, in ms.'),
+    ...serverSecurityFields,
   })
   .strict();
 
@@ -202,6 +209,7 @@ export const ediPartnerSchema = z
       .strict()
       .default({ qualifierPreference: { x12: ['UP', 'EN', 'VN', 'BP', 'IN'], edifact: ['SRV', 'EN', 'SA', 'IN'] }, xref: {} }),
     duplicateWindowDays: z.number().int().min(0).max(3650).default(30).describe('An interchange control number seen from this partner within this many days is a duplicate.'),
+    ...ediPartnerTransport,
   })
   .strict()
   .refine((p) => p.x12 !== undefined || p.edifact !== undefined, { message: 'a partner needs x12.senderIds or edifact.senderIds' });
@@ -248,9 +256,14 @@ export const configSchema = z
       .default({})
       .describe('External systems (ERP, WMS, TMS, EDI) by name. Put secrets in ${ENV_VAR} references.'),
     ordering: orderingSchema.default(orderingSchema.parse({})).describe('Order review policy.'),
+    inventory: inventorySchema.default(inventorySchema.parse({})).describe('Inventory: expiry tiers and alerts, minimum remaining shelf life, channel pools and quotas.'),
+    credit: creditSchema.default(creditSchema.parse({})).describe('Dynamic credit limits: score factors, bands, bounds, auto-apply and ERP write-back.'),
+    risk: riskSchema.default(riskSchema.parse({})).describe('The review\'s risk rule: factors scored against the dealer\'s own history, and the hold threshold.'),
+    replenishment: replenishmentSchema.default(replenishmentSchema.parse({})).describe('Replenishment suggestions: lead time, review period, service level, demand bucket, nightly schedule.'),
     delivery: deliverySchema.default(deliverySchema.parse({})).describe('Outbox delivery to the ERP: target connector, attempts, backoff, lease.'),
-    demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
     edi: ediSchema.default({ partners: [] }).describe('EDI trading partners: sender ids, dealer, ship-to and item cross-references, duplicate window.'),
+    portal: portalSchema.default(portalSchema.parse({})).describe('The dealer portal at /: sessions, lockout, login links, demo users.'),
+    demo: demoSchema.default(demoSchema.parse({})).describe('The embedded demo: sample data and fixed public tokens. Keep disabled in production.'),
   })
   .strict();
 

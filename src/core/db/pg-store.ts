@@ -50,6 +50,14 @@ export function createPgStore(options: PgStoreOptions): Store {
 
   async function session<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // The pool listens for errors only on idle clients. A checked-out client whose connection is
+    // cut between two queries (server restart, pg_terminate_backend) emits 'error' with nobody
+    // listening, which would crash the process; note it here and discard the client on release.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     let broken: Error | undefined;
     try {
       return await work(wrap(client));
@@ -57,7 +65,8 @@ export function createPgStore(options: PgStoreOptions): Store {
       broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
-      client.release(broken && isConnectionError(broken) ? broken : undefined);
+      client.off('error', onError);
+      client.release(lost ?? (broken && isConnectionError(broken) ? broken : undefined));
     }
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PrincipalCache } from '../auth/principal-cache.js';
+import { CSRF_HEADER, csrfMatches, readCookie, resolveSession, SAFE_METHODS, SESSION_COOKIE } from '../auth/sessions.js';
 import { authenticate, hashToken, type Principal } from '../auth/tokens.js';
 import type { Store } from '../db/index.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
@@ -28,13 +29,24 @@ function bearerToken(request: FastifyRequest): string {
 export function requirePrincipal(scope: FastifyInstance, store: Store, audience: Audience, cache: PrincipalCache): void {
   scope.decorateRequest('principal', null);
   scope.addHook('onRequest', async (request) => {
-    const token = bearerToken(request);
-    const digest = hashToken(token);
-    let principal = cache.get(digest);
-    if (!principal) {
-      principal = (await authenticate(store, token)) ?? undefined;
-      if (!principal) throw new UnauthorizedError('unknown or revoked token');
-      cache.set(digest, principal);
+    // A portal session cookie stands in for a token only when no Authorization header is sent.
+    const sessionId = request.headers.authorization ? undefined : readCookie(request.headers.cookie, SESSION_COOKIE);
+    let principal: Principal | undefined;
+    if (sessionId) {
+      principal = (await resolveSession(store, sessionId))?.principal;
+      if (!principal) throw new UnauthorizedError('your session has ended; sign in again', { code: 'session_expired' });
+      if (!SAFE_METHODS.has(request.method) && !csrfMatches(sessionId, request.headers[CSRF_HEADER])) {
+        throw new ForbiddenError(`a request made with the session cookie must send the session's CSRF token in the ${CSRF_HEADER} header`, { code: 'csrf' });
+      }
+    } else {
+      const token = bearerToken(request);
+      const digest = hashToken(token);
+      principal = cache.get(digest);
+      if (!principal) {
+        principal = (await authenticate(store, token)) ?? undefined;
+        if (!principal) throw new UnauthorizedError('unknown or revoked token');
+        cache.set(digest, principal);
+      }
     }
     if (audience === 'admin' && principal.kind !== 'admin') throw new ForbiddenError('this route needs an admin token');
     if (audience === 'dealer' && principal.kind !== 'dealer') throw new ForbiddenError('this route needs a dealer token');

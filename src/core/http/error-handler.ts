@@ -31,7 +31,7 @@ export function statusFor(error: DealerHubError): number {
 function frameworkClientError(error: FastifyError): { status: number; code: string } | undefined {
   const status = error.statusCode ?? 0;
   if (status < 400 || status >= 500) return undefined;
-  const codes: Record<number, string> = { 413: 'body_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+  const codes: Record<number, string> = { 408: 'request_timeout', 413: 'body_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'rate_limited' };
   return { status, code: codes[status] ?? 'bad_request' };
 }
 

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { requirePrincipal } from './auth.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { registerHealthRoutes } from './health.js';
+import { refuseNulCharacters, registerRateLimits, registerSecurityHeaders, timeoutOptions } from './security.js';
 import type { Metrics } from './metrics.js';
 
 export type App = FastifyInstance;
@@ -33,6 +34,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Resolved tokens, briefly; the token routes forget a revoked credential here. */
     principals: PrincipalCache;
+    /** Every route as registered (onRoute), for the security sweep and anyone who must enumerate them. */
+    routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
 
@@ -52,12 +55,19 @@ export async function buildServer(deps: HttpDeps, routes: readonly RouteModule[]
     trustProxy: deps.config.server.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // A slow or stalled client cannot hold a connection forever.
-    requestTimeout: 60_000,
-    connectionTimeout: 65_000,
+    // A slow or stalled client cannot hold a connection forever (server.*TimeoutMs; security.ts).
+    ...timeoutOptions(deps.config),
     return503OnClosing: true,
+    // A malformed URL or an over-long path parameter answers in our error shape too (found by test/fuzz).
+    // These answer before routing, so no hook adds the request id: set it here.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply.header('x-request-id', request.id)),
   });
   app.decorate('principals', createPrincipalCache());
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
   // The API speaks JSON (the batch route adds CSV and XLSX in its own scope): anything else is 415.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
@@ -65,6 +75,9 @@ export async function buildServer(deps: HttpDeps, routes: readonly RouteModule[]
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
 
+  await registerSecurityHeaders(app, deps.config);
+  await registerRateLimits(app, deps.config);
+  refuseNulCharacters(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

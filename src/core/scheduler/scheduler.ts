@@ -41,6 +41,9 @@ export function slotJobId(job: string, schedule: string, planned: Date): string 
   return `${job}:${schedule}:${slot}`;
 }
 
+/** How late a tick may fire and still run (bounded further by the next tick, see taskFor). */
+export const LATE_TICK_TOLERANCE_MS = 60_000;
+
 /**
  * Cron only enqueues. node-cron fires in every replica that runs the scheduler role; the
  * deterministic job id (see slotJobId) is what makes each tick run once.
@@ -70,7 +73,10 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
         ticking.add(run);
         return run;
       },
-      { name: `schedule:${name}`, timezone: schedule.timezone, noOverlap: true, logger: cronLogger(logger.child({ schedule: name })) },
+      // node-cron drops a tick whose timer fires over 1 s late (a busy host: every replica late
+      // together, so the tick never runs). A late tick is safe to run — its job id is its slot —
+      // so it runs as long as the next tick has not come yet (node-cron also requires that).
+      { name: `schedule:${name}`, timezone: schedule.timezone, noOverlap: true, missedExecutionTolerance: LATE_TICK_TOLERANCE_MS, logger: cronLogger(logger.child({ schedule: name })) },
     );
   }
 

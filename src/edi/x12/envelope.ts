@@ -1,9 +1,10 @@
 /**
  * X12 inbound envelope layer: finds each ISA, reads that interchange's delimiters from the ISA
  * itself, tokenizes segments and checks the ISA/IEA, GS/GE and ST/SE envelopes and their
- * control counts and numbers. Segments are kept as raw element strings; components and
- * repetitions are split on demand (`components`, `repetitions`) so the hot path is two
- * `indexOf`/`split` calls per segment.
+ * control counts and numbers. Inside a transaction set a segment is only a row of offsets into the
+ * text (segment.ts): the hot path is one `indexOf` and a tag read per segment, with no string or
+ * object made; elements, components and repetitions are split on demand (`elements`,
+ * `components`, `repetitions`). Envelope segments and the ones validated here are objects.
  *
  * Tolerated (all seen in partners' real files): BOM, junk before the first ISA, CR/LF/CRLF
  * and blanks after the terminator, hard-wrapped lines (newlines inside segments when the
@@ -16,7 +17,10 @@
  */
 import { EdiError, type EdiPosition } from '../types.js';
 import { decodeX12 } from './decode.js';
-import { validateElements } from './validate.js';
+import { isJsWhitespace, readTag, SegmentTable, tagName, tagOf, X12RawSegment, X12TableSet, type X12Segment, type X12TransactionSet } from './segment.js';
+import { hasRules, validateElements } from './validate.js';
+
+export type { X12Segment, X12TransactionSet } from './segment.js';
 
 export interface X12Delimiters {
   element: string;
@@ -27,27 +31,10 @@ export interface X12Delimiters {
   segment: string;
 }
 
-/** A segment: `elements[0]` is the tag, `elements[n]` the n-th element (X12 numbering). */
-export interface X12Segment {
-  readonly index: number;
-  readonly elements: string[];
-}
-
 export interface X12Warning {
   code: string;
   message: string;
   position: EdiPosition | null;
-}
-
-export interface X12TransactionSet {
-  /** ST01, e.g. "850". */
-  code: string;
-  /** ST02. */
-  controlNumber: string;
-  /** ST03 (005010+), else null. */
-  implementationRef: string | null;
-  /** ST … SE inclusive. */
-  segments: X12Segment[];
 }
 
 export interface X12Group {
@@ -94,7 +81,8 @@ export interface X12ParseOptions {
 
 const isNewline = (c: string) => c === '\n' || c === '\r';
 const isLetter = (c: string | undefined) => c !== undefined && /[A-Za-z]/.test(c);
-const TAG = /^[A-Z][A-Z0-9]{1,2}$/;
+const NEWLINES = /[\r\n]/g;
+const ENVELOPE_TAGS = new Set(['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA']);
 
 export function components(value: string, d: X12Delimiters): string[] {
   return value.split(d.component);
@@ -105,7 +93,7 @@ export function repetitions(value: string, d: X12Delimiters): string[] {
 }
 
 export function segmentTag(s: X12Segment): string {
-  return s.elements[0]!;
+  return tagOf(s);
 }
 
 /** Element n (1-based), '' when absent. */
@@ -114,7 +102,7 @@ export function el(s: X12Segment, n: number): string {
 }
 
 function pos(s: X12Segment, element?: number): EdiPosition {
-  return element ? { segment: s.index, tag: s.elements[0]!, element } : { segment: s.index, tag: s.elements[0]! };
+  return element ? { segment: s.index, tag: tagOf(s), element } : { segment: s.index, tag: tagOf(s) };
 }
 
 /** Locate the next "ISA" followed by a plausible element separator, from `from`. */
@@ -189,6 +177,24 @@ function readIsa(text: string, start: number, segIndex: number): IsaRead {
   return { elements, delimiters: { element, component, repetition, segment }, next: i + 1, rawLength };
 }
 
+/** Per tag key: 0 not yet known, 1 a table row is enough inside a set, 2 the segment needs an object. */
+const NEEDS_OBJECT = new Uint8Array(26 * 37 * 37);
+
+function needsObject(key: number): boolean {
+  let v = NEEDS_OBJECT[key]!;
+  if (v === 0) {
+    const tag = tagName(key);
+    v = NEEDS_OBJECT[key] = ENVELOPE_TAGS.has(tag) || hasRules(tag) ? 2 : 1;
+  }
+  return v === 2;
+}
+
+/** indexOf, with `none` instead of -1 when not found. */
+function indexOr(text: string, what: string, from: number, none: number): number {
+  const k = text.indexOf(what, from);
+  return k < 0 ? none : k;
+}
+
 function sameControl(a: string, b: string): boolean {
   const x = a.trim();
   const y = b.trim();
@@ -225,7 +231,7 @@ export function parseX12(input: Uint8Array | string, options: X12ParseOptions = 
     segIndex++;
     const isa = readIsa(text, isaAt, segIndex);
     const d = isa.delimiters;
-    const header: X12Segment = { index: segIndex, elements: isa.elements };
+    const header = new X12RawSegment(segIndex, 'ISA', isa.elements.join(d.element), d.element, isa.elements);
     if (isa.rawLength !== 106) {
       warnings.push({ code: 'X12_ISA_LENGTH', message: `ISA is ${isa.rawLength} characters, not 106 (padding ignored)`, position: pos(header) });
     }
@@ -242,42 +248,64 @@ export function parseX12(input: Uint8Array | string, options: X12ParseOptions = 
       groups: [],
     };
     let group: X12Group | null = null;
-    let set: X12TransactionSet | null = null;
+    let set: X12TableSet | null = null;
     let closed = false;
     let trailingComponentWarned = false;
     let i = isa.next;
     const newlineTerm = d.segment === '\n';
+    const sepCode = d.element.charCodeAt(0);
+    const compCode = d.component.charCodeAt(0);
+    const len = text.length;
+    // The first LF / CR at or after the current segment's start (len: none left). Kept across
+    // segments so finding the end of a line, or a wrap inside a segment, costs one native
+    // indexOf per newline instead of a look at every character.
+    let lf = -1;
+    let cr = -1;
+    const table = new SegmentTable(text, d.element, segIndex + 1);
 
-    while (i < text.length && !closed) {
+    while (i < len && !closed) {
       let j: number;
       if (newlineTerm) {
-        j = i;
-        while (j < text.length && !isNewline(text[j]!)) j++;
-      } else {
-        j = text.indexOf(d.segment, i);
-        if (j < 0) j = text.length;
-      }
-      let raw = text.slice(i, j);
+        if (lf < i) lf = indexOr(text, '\n', i, len);
+        if (cr < i) cr = indexOr(text, '\r', i, len);
+        j = lf < cr ? lf : cr;
+      } else j = indexOr(text, d.segment, i, len);
+      // Leading blanks and newlines: what trimStart would remove, skipped without copying.
+      let start = i;
+      while (start < j && isJsWhitespace(text.charCodeAt(start))) start++;
       i = j + 1;
-      if (!newlineTerm && (raw.includes('\n') || raw.includes('\r'))) raw = raw.replace(/[\r\n]/g, '');
-      raw = raw.trimStart();
-      if (raw.length === 0) continue;
-      if (raw.endsWith(d.component)) {
-        // A trailing component separator (seen when a partner's ISA16 is also the terminator
-        // they meant): an empty trailing component carries nothing, drop it.
-        raw = raw.slice(0, -1);
-        if (!trailingComponentWarned) {
-          trailingComponentWarned = true;
-          warnings.push({ code: 'X12_TRAILING_COMPONENT_SEPARATOR', message: `Segments end with the component separator "${d.component}"; ignored`, position: { segment: segIndex + 1, tag: raw.slice(0, 3) } });
-        }
+      if (start === j) continue;
+      let end = j;
+      let cleaned: string | null = null;
+      if (!newlineTerm) {
+        if (lf < start) lf = indexOr(text, '\n', start, len);
+        if (cr < start) cr = indexOr(text, '\r', start, len);
+        // A hard-wrapped segment: the newlines inside it are not data.
+        if (lf < j || cr < j) cleaned = text.slice(start, j).replace(NEWLINES, '');
+      }
+      // A trailing component separator (seen when a partner's ISA16 is also the terminator they
+      // meant): an empty trailing component carries nothing, drop it.
+      let dropped = false;
+      if (cleaned !== null) {
+        if (cleaned.charCodeAt(cleaned.length - 1) === compCode) (cleaned = cleaned.slice(0, -1)), (dropped = true);
+      } else if (text.charCodeAt(end - 1) === compCode) (end--, (dropped = true));
+      if (dropped && !trailingComponentWarned) {
+        trailingComponentWarned = true;
+        const head = cleaned !== null ? cleaned.slice(0, 3) : text.slice(start, Math.min(end, start + 3));
+        warnings.push({ code: 'X12_TRAILING_COMPONENT_SEPARATOR', message: `Segments end with the component separator "${d.component}"; ignored`, position: { segment: segIndex + 1, tag: head } });
       }
       segIndex++;
-      const elements = raw.split(d.element);
-      const seg: X12Segment = { index: segIndex, elements };
-      const tag = elements[0]!;
-      if (!TAG.test(tag)) {
-        throw new EdiError(`Invalid segment tag "${tag.slice(0, 20)}"`, 'X12_BAD_SEGMENT_TAG', { segment: segIndex, tag: tag.slice(0, 3) });
+      const key = cleaned !== null ? readTag(cleaned, 0, cleaned.length, sepCode) : readTag(text, start, end, sepCode);
+      if (key < 0) {
+        const bad = (cleaned ?? text.slice(start, end)).split(d.element)[0]!;
+        throw new EdiError(`Invalid segment tag "${bad.slice(0, 20)}"`, 'X12_BAD_SEGMENT_TAG', { segment: segIndex, tag: bad.slice(0, 3) });
       }
+      const row = table.add(start, end, key, cleaned);
+      // Inside a set, a plain segment is only a table row; envelope, validated and stray
+      // segments get an object (headers, error positions, service segments).
+      if (set !== null && !needsObject(key)) continue;
+      const seg = table.segment(row);
+      const tag = seg.tag;
       if (validate) validateElements(seg);
       switch (tag) {
         case 'ISA':
@@ -298,14 +326,14 @@ export function parseX12(input: Uint8Array | string, options: X12ParseOptions = 
         case 'ST':
           if (!group) throw new EdiError('ST outside a functional group (no GS)', 'X12_MISSING_GS', pos(seg));
           if (set) throw new EdiError(`ST before SE of transaction set ${set.controlNumber}`, 'X12_MISSING_SE', pos(seg));
-          set = { code: el(seg, 1), controlNumber: el(seg, 2).trim(), implementationRef: el(seg, 3) || null, segments: [seg] };
+          set = new X12TableSet(el(seg, 1), el(seg, 2).trim(), el(seg, 3) || null, table, row);
           break;
         case 'SE': {
           if (!set || !group) throw new EdiError('SE without ST', 'X12_MISSING_ST', pos(seg));
-          set.segments.push(seg);
+          set.to = row;
           const n = count(seg, 1, 'SE01');
-          if (n !== set.segments.length) {
-            throw new EdiError(`SE01 says ${n} segments, transaction set ${set.controlNumber} has ${set.segments.length}`, 'X12_SE_COUNT', pos(seg, 1));
+          if (n !== set.length) {
+            throw new EdiError(`SE01 says ${n} segments, transaction set ${set.controlNumber} has ${set.length}`, 'X12_SE_COUNT', pos(seg, 1));
           }
           if (!sameControl(el(seg, 2), set.controlNumber)) {
             mismatch(new EdiError(`SE02 "${el(seg, 2)}" does not match ST02 "${set.controlNumber}"`, 'X12_SE_CONTROL', pos(seg, 2)));
@@ -342,7 +370,7 @@ export function parseX12(input: Uint8Array | string, options: X12ParseOptions = 
           break;
         }
         default:
-          if (set) set.segments.push(seg);
+          if (set) break; // a validated segment inside a set: its table row is the set's copy
           else if (!group && ic.groups.length === 0) ic.serviceSegments.push(seg);
           else throw new EdiError(`Segment ${tag} outside a transaction set`, 'X12_SEGMENT_OUTSIDE_SET', pos(seg));
       }

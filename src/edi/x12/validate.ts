@@ -6,7 +6,7 @@
  * ISA02/04/06/08 are not length-checked because partners pad them with NBSP or not at all.
  */
 import { EdiError } from '../types.js';
-import type { X12Segment } from './envelope.js';
+import { tagOf, type X12Segment } from './segment.js';
 
 /** [type, min, max]: N0 = unsigned integer, ID = code, AN = string. */
 type Spec = readonly ['N0' | 'ID' | 'AN', number, number];
@@ -25,8 +25,14 @@ const DICT: Record<string, Record<number, Spec>> = {
   AK9: { 1: ['ID', 1, 1], 2: ['N0', 1, 6], 3: ['N0', 1, 6], 4: ['N0', 1, 6], 5: ['ID', 1, 3], 6: ['ID', 1, 3], 7: ['ID', 1, 3], 8: ['ID', 1, 3], 9: ['ID', 1, 3] },
 };
 
+/** Whether `tag` has element rules here (the reader makes an object only for those). */
+export function hasRules(tag: string): boolean {
+  return DICT[tag] !== undefined;
+}
+
 export function validateElements(seg: X12Segment): void {
-  const tag = seg.elements[0]!;
+  // The tag first: most segments have no rules, and their elements need not be split.
+  const tag = tagOf(seg);
   const specs = DICT[tag];
   if (!specs) return;
   for (const key of Object.keys(specs)) {

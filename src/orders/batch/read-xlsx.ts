@@ -24,16 +24,41 @@ function cellText(raw: unknown): string | undefined {
   return undefined;
 }
 
-export async function readXlsx(bytes: Buffer): Promise<SheetRow[]> {
+/**
+ * exceljs's streaming reader waits forever on some corrupt zips (found by test/fuzz/batch.test.ts):
+ * no step (next sheet, next row) may take longer than `stallMs`, or the file is unreadable.
+ */
+const STALL_MS = 5_000;
+
+async function* guarded<T>(source: AsyncIterable<T>, stallMs: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(unreadable('the XLSX workbook cannot be read: its zip data ends or breaks off mid-way')), stallMs);
+    });
+    let step: IteratorResult<T>;
+    try {
+      step = await Promise.race([iterator.next(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (step.done) return;
+    yield step.value;
+  }
+}
+
+export async function readXlsx(bytes: Buffer, options: { stallMs?: number } = {}): Promise<SheetRow[]> {
+  const stallMs = options.stallMs ?? STALL_MS;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let emitted = 0;
   try {
-    for await (const sheet of reader as AsyncIterable<SheetReader>) {
+    for await (const sheet of guarded(reader as AsyncIterable<SheetReader>, stallMs)) {
       emitted++;
       // Sheets arrive in zip order; the workbook's tab list says which one is first.
       const tabs = (reader as unknown as { model?: { sheets?: Array<{ name: string }> } }).model?.sheets;
       const position = (tabs?.findIndex((tab) => tab.name === sheet.name) ?? -1) + 1 || emitted;
-      if (position === 1) return await sheetRows(sheet);
+      if (position === 1) return await sheetRows(sheet, stallMs);
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -43,10 +68,10 @@ export async function readXlsx(bytes: Buffer): Promise<SheetRow[]> {
   throw unreadable(emitted === 0 ? 'the upload is not an XLSX workbook (no worksheet found)' : 'the workbook has no first sheet');
 }
 
-async function sheetRows(sheet: SheetReader): Promise<SheetRow[]> {
+async function sheetRows(sheet: SheetReader, stallMs: number): Promise<SheetRow[]> {
   let header: Array<Column | undefined> | undefined;
   const rows: SheetRow[] = [];
-  for await (const row of sheet) {
+  for await (const row of guarded(sheet, stallMs)) {
     // exceljs rows are 1-based: values[0] is always empty.
     const values = ((row.values as unknown[]) ?? []).slice(1).map(cellText);
     if (!header) {
