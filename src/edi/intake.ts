@@ -19,6 +19,7 @@ import { candidateSkus, chooseShipTo, describeItems, partnerForSender, skuForLin
 import { EdiError, type EdiPosition, type PurchaseOrder } from './types.js';
 import { parseX12, type X12Interchange } from './x12/envelope.js';
 import { purchaseOrderFrom850 } from './x12/850.js';
+import { stSegmentIndex } from './x12/segment.js';
 import { receiveSellThroughEdi } from './sell-through/receive.js';
 import { businessDate } from '../orders/evaluate.js';
 
@@ -144,7 +145,7 @@ export function parseInterchanges(body: Uint8Array, syntax: EdiSyntax): { interc
       const documents: ParsedDocument[] = [];
       for (const group of ic.groups) {
         for (const set of group.sets) {
-          const position = { segment: set.segments[0]!.index, tag: 'ST' };
+          const position = { segment: stSegmentIndex(set), tag: 'ST' };
           if (set.code !== '850') {
             documents.push({ kind: 'error', documentType: set.code, transaction: set.controlNumber, position, code: 'edi_unsupported_document', message: `transaction set ${set.code} is not accepted here; send 850 purchase orders` });
             continue;

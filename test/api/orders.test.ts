@@ -121,6 +121,16 @@ describe.each(storeDrivers())('orders through the API on %s', (driver) => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('cancels with no body at all, and with a JSON null body', async () => {
+    for (const payload of [undefined, 'null']) {
+      const placed = (await post('D002', '/v1/orders', { shipTo: 'D002-XH', lines: [{ sku: 'MLK-250-24', qty: 24 }] }, {})).json();
+      const headers = { ...bearer(tokens.D002!), ...(payload ? { 'content-type': 'application/json' } : {}) };
+      const cancelled = await t.app.inject({ method: 'POST', url: `/v1/orders/${placed.id}/cancel`, headers, payload });
+      expect(cancelled.statusCode).toBe(200);
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    }
+  });
+
   it('never shows one dealer another dealer’s orders', async () => {
     const mine = (await t.app.inject({ method: 'GET', url: '/v1/orders', headers: bearer(tokens.D002!) })).json();
     expect(mine.items.length).toBeGreaterThan(0);

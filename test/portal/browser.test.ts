@@ -185,6 +185,8 @@ describeWith(['chromium'], `the dealer portal in Chromium (${driver})`, () => {
     expect(items[0]).toMatchObject({ status: 'approved', shipTo: { code: 'D001-NS' } });
     expect(items).toHaveLength(1);
     expect(await result.textContent()).toContain(items[0].number);
+    const { rows } = await t.store.query<{ channel: string }>(`SELECT channel FROM orders WHERE number = $1`, [items[0].number]);
+    expect(rows[0]?.channel).toBe('portal');
   });
 
   it('previews and submits an order held for region (ship-to outside the authorised regions)', async () => {

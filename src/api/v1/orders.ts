@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Principal } from '../../core/auth/tokens.js';
 import { NotFoundError, UserError } from '../../core/errors.js';
 import { dealerOf } from '../../core/http/auth.js';
 import type { HttpDeps, RouteModule } from '../../core/http/server.js';
@@ -18,6 +19,11 @@ export function orderingSettings(config: HttpDeps['config']): OrderingSettings {
 }
 
 
+/** Orders placed through a portal session are the portal channel's (promotions may target it). */
+function channelOf(principal: Principal): 'portal' | 'api' {
+  return principal.via === 'session' ? 'portal' : 'api';
+}
+
 /** Dealer channels: quote, place, list, read and cancel their own orders. */
 export const orderRoutes: RouteModule = {
   prefix: '/v1',
@@ -32,7 +38,8 @@ export const orderRoutes: RouteModule = {
       '/quotes',
       { schema: { summary: 'Price and review an order without placing it', tags: ['v1'], body: orderRequest, response: { 200: quoteView, ...fourXX } } },
       async (request) => {
-        const evaluation = await quoteOrder(store, dealerOf(request), request.body, settings, new Date());
+        const dealer = dealerOf(request);
+        const evaluation = await quoteOrder(store, dealer, request.body, settings, new Date(), channelOf(dealer));
         return {
           review: evaluation.review,
           totals: evaluation.totals,
@@ -79,7 +86,7 @@ export const orderRoutes: RouteModule = {
           store,
           {
             dealer,
-            channel: 'api',
+            channel: channelOf(dealer),
             request: request.body,
             idempotencyKey: request.headers['idempotency-key'],
             actor: `dealer:${dealer.dealerCode}`,
@@ -132,7 +139,8 @@ export const orderRoutes: RouteModule = {
           summary: 'Cancel an open order; its reserved stock returns to availability',
           tags: ['v1'],
           params: z.object({ id: z.string().max(64) }),
-          body: z.object({ reason: z.string().max(500).optional() }).strict().optional(),
+          // nullish: `curl -X POST` with a JSON content type and no body arrives as null.
+          body: z.object({ reason: z.string().max(500).optional() }).strict().nullish(),
           response: { 200: orderView, ...fourXX },
         },
       },

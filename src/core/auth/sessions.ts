@@ -88,7 +88,7 @@ export async function resolveSession(q: Queryable, sessionId: string): Promise<S
   const label = `portal:${row.username}`;
   const principal: Principal =
     row.kind === 'admin'
-      ? { kind: 'admin', credentialId: row.user_id, label }
+      ? { kind: 'admin', credentialId: row.user_id, label, via: 'session' }
       : {
           kind: 'dealer',
           credentialId: row.user_id,
@@ -97,6 +97,7 @@ export async function resolveSession(q: Queryable, sessionId: string): Promise<S
           dealerCode: row.dealer_code as string,
           dealerName: row.dealer_name as string,
           dealerStatus: row.dealer_status as string,
+          via: 'session',
         };
   return { userId: row.user_id, username: row.username, kind: row.kind, expiresAt: row.expires_at, principal };
 }

@@ -3,9 +3,10 @@ import { NotFoundError } from '../errors.js';
 import type { Queryable } from '../db/index.js';
 
 /** Who is calling: an admin, or one dealer (who then sees only its own data). */
+/** `via: 'session'` marks a portal sign-in (its orders are the portal channel's); absent for tokens. */
 export type Principal =
-  | { kind: 'admin'; credentialId: number; label: string }
-  | { kind: 'dealer'; credentialId: number; label: string; dealerId: number; dealerCode: string; dealerName: string; dealerStatus: string };
+  | { kind: 'admin'; credentialId: number; label: string; via?: 'session' }
+  | { kind: 'dealer'; credentialId: number; label: string; dealerId: number; dealerCode: string; dealerName: string; dealerStatus: string; via?: 'session' };
 
 export interface IssuedToken {
   id: number;

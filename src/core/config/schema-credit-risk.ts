@@ -69,7 +69,7 @@ export const creditSchema = z
         target: z
           .string()
           .regex(/^[a-z][a-z0-9_-]*$/)
-          .refine((t) => t !== 'erp' && t !== 'wms', { message: 'erp and wms are order and shipment targets; name a target for credit limits (e.g. erp-credit)' })
+          .refine((t) => t !== 'erp' && t !== 'wms' && t !== 'edi', { message: 'erp, wms and edi are the relay\'s order, shipment and EDI targets; name a target for credit limits (e.g. erp-credit)' })
           .describe('Outbox target of credit.limit_changed rows, for the connector or process that applies limits in the ERP.'),
       })
       .strict()

@@ -26,6 +26,11 @@ export interface X12TransactionSet {
   segments: X12Segment[];
 }
 
+/** The ST segment's index, without making the set's segment objects when the set is table-backed. */
+export function stSegmentIndex(set: X12TransactionSet): number {
+  return set instanceof X12TableSet ? set.index(0) : set.segments[0]!.index;
+}
+
 /** Segments by position k (0 = ST) without a segment object each: what document decoders read. */
 export interface SegmentRun {
   readonly length: number;
