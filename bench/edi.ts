@@ -25,6 +25,7 @@ import { purchaseOrdersFromX12 } from '../src/edi/x12/850.js';
 import { decodeX12 } from '../src/edi/x12/decode.js';
 import { parseX12 } from '../src/edi/x12/envelope.js';
 import type { SummaryRow } from './table.js';
+import { mulberry32 } from '../src/core/seeded-random.js';
 
 const ORDERS = Number(process.env.BENCH_EDI_ORDERS ?? 1_000);
 const LINES = Number(process.env.BENCH_EDI_LINES ?? 100);
@@ -38,18 +39,6 @@ const require = createRequire(import.meta.url);
 const { X12Parser } = require('node-x12') as {
   X12Parser: new (strict?: boolean) => { parse(edi: string): { functionalGroups: Array<{ transactions: Array<{ segments: unknown[] }> }> } };
 };
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const STREETS = ['MAIN STREET', 'INDUSTRIAL PARKWAY', 'COMMERCE DRIVE', 'HARBOR ROAD', 'WEST 12TH AVENUE'];
 const CITIES: Array<[string, string, string]> = [['SPRINGFIELD', 'IL', '62701'], ['COLUMBUS', 'OH', '43215'], ['AUSTIN', 'TX', '73301'], ['DENVER', 'CO', '80202'], ['TACOMA', 'WA', '98402']];
@@ -76,7 +65,7 @@ export interface EdiWorkload {
 
 /** The benchmark's input: ISA/GS, ORDERS × 850 (LINES PO1 + PID each), GE/IEA; "~" + LF after each segment. */
 export function ediWorkload(orders = ORDERS, lines = LINES): EdiWorkload {
-  const rand = prng(850);
+  const rand = mulberry32(850);
   const segs: string[] = [];
   segs.push('ISA*00*          *00*          *ZZ*CHAINSTORE     *ZZ*DEALERHUB      *260115*0930*U*00401*000004711*0*P*>');
   segs.push(`GS*PO*CHAINSTORE*DEALERHUB*20260115*0930*4711*X*004010VICS`);

@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../src/core/seeded-random.js';
 
 export const SERIES_FILE = fileURLToPath(new URL('./data/forecast-series.csv', import.meta.url));
 export const WEEKS = 104;
@@ -32,18 +33,6 @@ const MIX: Array<[SeriesType, number]> = [
   ['intermittent', 40],
   ['lumpy', 20],
 ];
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function series(type: SeriesType, rand: () => number): number[] {
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -77,7 +66,7 @@ function series(type: SeriesType, rand: () => number): number[] {
 }
 
 export function generateSeries(): Series[] {
-  const rand = prng(SEED);
+  const rand = mulberry32(SEED);
   const all: Series[] = [];
   for (const [type, count] of MIX) for (let i = 0; i < count; i++) all.push({ id: `${type}-${String(i + 1).padStart(2, '0')}`, type, values: series(type, rand) });
   return all;

@@ -18,6 +18,7 @@ import { promotionRule, type CouponFacts, type Promotion, type PromotionRule } f
 import { evaluatePromotions } from '../src/ordering/promotions/engine.js';
 import type { CartLine, PromotionContext, PromotionResult } from '../src/ordering/promotions/types.js';
 import { ratioOf, type SummaryRow } from './table.js';
+import { mulberry32 } from '../src/core/seeded-random.js';
 
 const SECONDS = Number(process.env.BENCH_PROMO_SECONDS ?? 3);
 const BASELINE_SECONDS = Number(process.env.BENCH_PROMO_BASELINE_SECONDS ?? 2);
@@ -31,31 +32,19 @@ const CATALOGUE = 400;
 const POPULAR = 40;
 const CATEGORIES = ['tools', 'paint', 'garden', 'electrical', 'plumbing', 'hardware', 'safety', 'lighting'] as const;
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sku = (i: number) => `SKU${String(i).padStart(4, '0')}`;
 const categoryOf = (i: number) => CATEGORIES[i % CATEGORIES.length]!;
 
 /** Unit prices in 1/10000, with 4 decimals (0.5000 … 800.0000). */
 const price4 = (() => {
-  const rand = prng(7);
+  const rand = mulberry32(7);
   return Array.from({ length: CATALOGUE }, () => 5_000 + Math.floor(rand() * 7_995_000));
 })();
 const fmt4 = (p: number) => `${Math.floor(p / 10_000)}.${String(p % 10_000).padStart(4, '0')}`;
 const fmt2 = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
 function makeCarts(): CartLine[][] {
-  const rand = prng(42);
+  const rand = mulberry32(42);
   const pick = (from: number, to: number, taken: Set<number>) => {
     for (;;) {
       const i = from + Math.floor(rand() * (to - from));

@@ -13,6 +13,7 @@ import { startErpDouble, SAP_PASSWORD, SAP_SERVICE, SAP_USER } from './erp-doubl
 import * as inv from './invariants.js';
 import { startLoad, type LoadStats } from './load.js';
 import { createOwnDatabase, daemonProcess, pause, startOwnRedis, until, writeConfig, type Daemon } from './processes.js';
+import { mulberry32 } from '../../src/core/seeded-random.js';
 
 export interface ChaosOptions {
   /** postgres:// URL of a server where the harness may CREATE DATABASE (it never uses that database itself). */
@@ -59,18 +60,6 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TOKENS = { admin: 'dh_demo_admin_chaos_0123456789', dealers: { D001: 'dh_demo_D001_chaos_0123456789', D002: 'dh_demo_D002_chaos_0123456789' } };
@@ -122,8 +111,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const say = options.log ?? (() => undefined);
   const log = (line: string) => say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   // Separate streams: the clients' timing must not shift the fault plan of a seed.
-  const random = seeded(options.seed);
-  const loadRandom = seeded(options.seed + 1);
+  const random = mulberry32(options.seed);
+  const loadRandom = mulberry32(options.seed + 1);
   const faults: Record<string, number> = {};
   const count = (name: string) => (faults[name] = (faults[name] ?? 0) + 1);
   const cleanups: Array<() => Promise<void>> = [];
@@ -133,7 +122,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     cleanups.push(() => db.drop());
     const redis = await startOwnRedis();
     cleanups.push(() => redis.stop());
-    const erp = await startErpDouble({ slowMs: 2_500, random: seeded(options.seed ^ 0x5eed) });
+    const erp = await startErpDouble({ slowMs: 2_500, random: mulberry32(options.seed ^ 0x5eed) });
     cleanups.push(() => erp.close());
     const config = writeConfig(chaosConfig(db.url, redis.url, erp.baseUrl));
     cleanups.push(async () => config.remove());

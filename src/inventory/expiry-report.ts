@@ -32,21 +32,11 @@ export interface LotExpiry {
   value: string | null;
 }
 
-interface LotRow {
-  lotId: number;
-  sku: string;
-  name: string;
-  category: string | null;
-  warehouse: string;
-  lot: string;
-  productionDate: string | null;
-  receivedAt: string | null;
-  expiryDate: string | null;
+/** The lot as read: what the report shows about it before tier and value are worked out. */
+type LotRow = Pick<LotExpiry, 'lotId' | 'sku' | 'name' | 'category' | 'warehouse' | 'lot' | 'productionDate' | 'receivedAt' | 'expiryDate' | 'onHand' | 'reserved'> & {
   shelfLifeDays: number | null;
-  onHand: number;
-  reserved: number;
   unitPrice: string | null;
-}
+};
 
 /** Every lot with stock on hand (any warehouse status), with tier and value on `today`. */
 export async function loadLotExpiries(q: Queryable, config: InventoryConfig, today: string, filter: { warehouse?: string | undefined; sku?: string | undefined } = {}): Promise<LotExpiry[]> {

@@ -4,18 +4,7 @@
  * are added by the tests themselves, so each test knows exactly what is unusual.
  */
 import type { RiskHistory, RiskHistoryOrder } from '../../src/risk/types.js';
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/seeded-random.js';
 
 export const SHIP_TOS = [
   { code: 'ST-A', regionCode: '440305' },
@@ -31,7 +20,7 @@ export interface GeneratedOrder extends RiskHistoryOrder {
  * amounts uniform in centre ± 10 %, quantities of SKU-1 uniform in 40..60 (price 100.00 each).
  */
 export function generateHistory(seed: number, now: Date, count = 40, everyDays = 3, endDaysAgo = 2, paymentMethod: string | null = 'transfer'): GeneratedOrder[] {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const orders: GeneratedOrder[] = [];
   for (let i = 0; i < count; i += 1) {
     const daysAgo = endDaysAgo + (count - 1 - i) * everyDays + (random() - 0.5);

@@ -4,7 +4,7 @@ import type { Store } from '../../src/core/db/index.js';
 import { bearer, createTestApp, type TestApp } from '../support/app.js';
 import { loadDemoInto } from '../support/demo.js';
 import { storeDrivers } from '../support/store.js';
-import { prng } from './generate.js';
+import { mulberry32 } from '../../src/core/seeded-random.js';
 
 const HOUR = 3_600_000;
 
@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
  * `hoursAgo(i)` hours back, quantities drawn (seeded) from 24/48/72 with 48 most often.
  */
 async function seedHistory(store: Store, dealer: string, shipTo: string, sku: string, count: number, hoursAgo: (i: number) => number, seed: number): Promise<void> {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const rows = Array.from({ length: count }, (_, i) => {
     const r = random();
     const qty = r < 0.2 ? 24 : r < 0.8 ? 48 : 72;
