@@ -4,7 +4,6 @@
  * the day asked (an order read next month shows next month's tiers).
  */
 import type { InventoryConfig } from '../core/config/schema-inventory.js';
-import type { Queryable } from '../core/db/index.js';
 import type { LineAvailability } from '../ordering/types.js';
 import type { OrderView } from '../orders/queries.js';
 import { shelfLife, thresholdsFor, worstTier, type ExpiryTier, type LotDates } from './shelf-life.js';
@@ -28,31 +27,26 @@ export function quoteLineInventory(availability: LineAvailability | undefined) {
   };
 }
 
-/** Adds expiryTier / remainingDays / remainingFraction to each line of an order, from the lots reserved for it (one statement). */
-export async function withLineExpiry(q: Queryable, order: OrderView, config: InventoryConfig, today: string): Promise<OrderView> {
-  const { rows } = await q.query<{ lineNo: number; expiryDate: string | null; productionDate: string | null; shelfLifeDays: number | null; category: string | null }>(
-    `SELECT ol.line_no AS "lineNo", l.expiry_date::text AS "expiryDate", l.production_date::text AS "productionDate",
-            p.shelf_life_days AS "shelfLifeDays", p.category
-       FROM order_lines ol
-       JOIN reservations r ON r.order_line_id = ol.id AND r.status <> 'released'
-       JOIN stock_lots l ON l.id = r.stock_lot_id
-       JOIN products p ON p.id = ol.product_id
-      WHERE ol.order_id = $1
-      ORDER BY ol.line_no, l.expiry_date NULLS LAST, l.lot`,
-    [order.id],
-  );
-  const perLine = new Map<number, LineExpiry>();
-  const tiers = new Map<number, Array<ExpiryTier | null>>();
-  for (const row of rows) {
-    const life = shelfLife(row, row.shelfLifeDays, today, thresholdsFor(row.category, config.expiry));
-    if (!perLine.has(row.lineNo)) perLine.set(row.lineNo, { expiryTier: null, remainingDays: life.remainingDays, remainingFraction: life.remainingFraction });
-    tiers.set(row.lineNo, [...(tiers.get(row.lineNo) ?? []), life.tier]);
-  }
+/**
+ * Adds expiryTier / remainingDays / remainingFraction to each line of an order, from the lots
+ * reserved for it as getOrder read them (no statement of its own: the order path reads the order
+ * back once). Released reservations are no longer the line's stock, so they do not count.
+ */
+export function withLineExpiry(order: OrderView, config: InventoryConfig, today: string): OrderView {
   return {
     ...order,
     lines: order.lines.map((line) => {
-      const first = perLine.get(line.lineNo);
-      return { ...line, expiryTier: worstTier(tiers.get(line.lineNo) ?? []), remainingDays: first?.remainingDays ?? null, remainingFraction: first?.remainingFraction ?? null };
+      const thresholds = thresholdsFor(line.category ?? null, config.expiry);
+      const lives = line.lots
+        .filter((lot) => lot.status !== 'released')
+        .map((lot) => shelfLife({ expiryDate: lot.expiryDate, productionDate: lot.productionDate ?? null }, line.shelfLifeDays, today, thresholds));
+      const first = lives[0];
+      return {
+        ...line,
+        expiryTier: worstTier(lives.map((life) => life.tier)),
+        remainingDays: first?.remainingDays ?? null,
+        remainingFraction: first?.remainingFraction ?? null,
+      };
     }),
   };
 }

@@ -15,7 +15,10 @@ export interface OrderLineView {
   discount: string;
   net: string;
   warehouse: string | null;
-  lots: Array<{ lot: string; expiryDate: string | null; qty: number; status: string }>;
+  lots: Array<{ lot: string; expiryDate: string | null; productionDate?: string | null; qty: number; status: string }>;
+  /** The product's shelf life and category, for the line's expiry tier (not part of the API view). */
+  shelfLifeDays?: number | null;
+  category?: string | null;
   isGift: boolean;
   /** The promotion code that gave a gift line. */
   giftOf: string | null;
@@ -78,7 +81,9 @@ export async function getOrder(q: Queryable, dealerId: number | null, id: string
                        'lineNo', ol.line_no, 'sku', p.sku, 'name', p.name, 'qty', ol.qty, 'unitPrice', ol.unit_price::text,
                        'lineTotal', ol.gross::text, 'discount', ol.discount::text, 'net', ol.net::text, 'warehouse', w.code,
                        'isGift', ol.is_gift, 'giftOf', (SELECT pr.code FROM promotions pr WHERE pr.id = ol.promotion_id), 'discounts', ol.discounts,
-                       'lots', coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'qty', r.qty, 'status', r.status)
+                       'shelfLifeDays', p.shelf_life_days, 'category', p.category,
+                       'lots', coalesce((SELECT json_agg(json_build_object('lot', l.lot, 'expiryDate', l.expiry_date, 'productionDate', l.production_date,
+                                                                           'qty', r.qty, 'status', r.status)
                                                          ORDER BY l.expiry_date, l.lot)
                                            FROM reservations r JOIN stock_lots l ON l.id = r.stock_lot_id WHERE r.order_line_id = ol.id), '[]'))
                        ORDER BY ol.line_no)

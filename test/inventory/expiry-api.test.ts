@@ -113,6 +113,9 @@ describe.each(storeDrivers())('expiry tiers, alerts and minimum shelf life on %s
     expect(placed.json().lines[0].lots.map((l: { lot: string; qty: number }) => [l.lot, l.qty])).toEqual([['RED', 10], ['YEL', 2]]);
     const read = await t.app.inject({ method: 'GET', url: `/v1/orders/${placed.json().id}`, headers: bearer(t.tokens.d1) });
     expect(read.json().lines[0]).toMatchObject({ expiryTier: 'red', remainingDays: 20 });
+    // The product facts the tier is worked out from stay inside: the API view has none of them.
+    expect(Object.keys(read.json().lines[0])).not.toContain('shelfLifeDays');
+    expect(Object.keys(read.json().lines[0].lots[0])).not.toContain('productionDate');
   });
 
   it('alerts once per tier crossing: log, metric and webhook', async () => {

@@ -95,7 +95,7 @@ export const orderRoutes: RouteModule = {
           settings,
         );
         if (!placed.replayed && placed.order.status === 'approved') kick();
-        return reply.code(placed.replayed ? 200 : 201).send(await withLineExpiry(store, placed.order, config.inventory, businessDate(new Date(), config.ordering.timeZone)));
+        return reply.code(placed.replayed ? 200 : 201).send(withLineExpiry(placed.order, config.inventory, businessDate(new Date(), config.ordering.timeZone)));
       },
     );
 
@@ -128,7 +128,7 @@ export const orderRoutes: RouteModule = {
       async (request) => {
         const order = await getOrder(store, dealerOf(request).dealerId, request.params.id);
         if (!order) throw new NotFoundError(`no order ${request.params.id}`);
-        return withLineExpiry(store, order, config.inventory, businessDate(new Date(), config.ordering.timeZone));
+        return withLineExpiry(order, config.inventory, businessDate(new Date(), config.ordering.timeZone));
       },
     );
 
