@@ -257,7 +257,7 @@ async function loadReplenishment() {
       $('#replenish'),
       suggestions.slice(0, 20).map((s) =>
         h('li', {},
-          h('span', {}, h('strong', { text: s.sku }), ' ', number(s.suggestedQty), h('span.sub', { text: s.name ?? productName(s.sku) }), s.reasoning ? h('span.sub', { text: typeof s.reasoning === 'string' ? s.reasoning : pick(s.reasoning) }) : null),
+          h('span', {}, h('strong', { text: s.sku }), ' ', number(s.suggestedQty), h('span.sub', { text: s.name ?? productName(s.sku) }), s.reasoning ? h('details.sub', {}, h('summary', { text: t('whySuggested') }), typeof s.reasoning === 'string' ? s.reasoning : pick(s.reasoning)) : null),
           h('button.small', { type: 'button', text: t('addToCart'), 'aria-label': `${t('addToCart')} ${s.sku}`, on: { click: () => { addLines([{ sku: s.sku, qty: s.suggestedQty }]); announce(t('added', { n: 1 })); } } }),
         ),
       ),
