@@ -257,6 +257,29 @@ export interface TrackingSource {
   webhook?: TrackingWebhook;
 }
 
+/** A credit-limit change as the ERP receives it (the outbox payload of `credit.limit_changed`). Money as decimal strings. */
+export interface CreditLimitChange {
+  /** Our credit_limit_changes id: the idempotency key of every write. */
+  changeId: number;
+  dealerCode: string;
+  currency: string;
+  oldLimit: string;
+  newLimit: string;
+  reason: string;
+  actor: string;
+}
+
+/**
+ * A system that applies our credit-limit changes (an ERP's customer credit master). Delivery is
+ * at least once, so `applyCreditLimit` must be idempotent on `changeId` (a staging row keyed by
+ * it, an idempotency header). Throw `TargetRejection` when the ERP refuses the change on its
+ * merits (not retried; the outbox row is `rejected` with its words); any other error is
+ * transient and retried.
+ */
+export interface CreditLimitTarget {
+  applyCreditLimit(change: CreditLimitChange, signal: AbortSignal): Promise<{ reference?: string; detail?: string }>;
+}
+
 export interface ConnectorInstance {
   check(): Promise<CheckResult>;
   /** Present when the configured connector can take orders (see OrderTarget). */
@@ -265,6 +288,8 @@ export interface ConnectorInstance {
   shipments?: ShipmentTarget;
   /** Present when the configured connector reports tracking (a TMS; see TrackingSource). */
   tracking?: TrackingSource;
+  /** Present when the configured connector applies credit-limit changes (see CreditLimitTarget). */
+  creditLimits?: CreditLimitTarget;
   /**
    * Pages after `cursor` (null = from the beginning). Checks `signal` between pages and throws
    * its abort reason (`signal.throwIfAborted()`). A stream with nothing new yields no page.

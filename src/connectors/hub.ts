@@ -9,7 +9,7 @@ import type { AppConfig, ConfigRefinement } from '../core/config/index.js';
 import { ConfigError, NotFoundError } from '../core/errors.js';
 import type { RecordMapper } from '../core/sync/page-mapping.js';
 import { compileMapping, mergeMappings, validateMappingSpec, type MappingSpec } from '../mappings/index.js';
-import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, OrderTarget, ShipmentTarget, StreamSpec, TrackingSource } from './contract.js';
+import type { CheckResult, ConnectorDefinition, ConnectorDeps, ConnectorInstance, CreditLimitTarget, OrderTarget, ShipmentTarget, StreamSpec, TrackingSource } from './contract.js';
 
 export type ConnectorRegistry = ReadonlyMap<string, ConnectorDefinition<any>>;
 
@@ -86,6 +86,13 @@ export function connectorRefinement(registry: ConnectorRegistry): ConfigRefineme
         if (!entry) custom(['delivery', 'wms', 'connector'], `no connector named ${JSON.stringify(wms)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
         else if (!entry.enabled) custom(['delivery', 'wms', 'connector'], `connector ${wms} is disabled; shipment requests cannot go to it`);
       }
+      // Credit-limit changes go to a connector that exists and is enabled (its creditLimits: is checked at start).
+      const credit = config.credit.writeBack?.connector;
+      if (credit !== undefined) {
+        const entry = config.connectors[credit];
+        if (!entry) custom(['credit', 'writeBack', 'connector'], `no connector named ${JSON.stringify(credit)}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`);
+        else if (!entry.enabled) custom(['credit', 'writeBack', 'connector'], `connector ${credit} is disabled; credit-limit changes cannot go to it`);
+      }
       return issues;
     },
   };
@@ -117,6 +124,8 @@ export interface ConnectorHub {
   shipmentTarget(connector: string): ShipmentTarget;
   /** The connector's tracking source (a TMS); ConfigError when it is disabled or reports no tracking. */
   trackingSource(connector: string): TrackingSource;
+  /** The connector's credit-limit target (an ERP); ConfigError when it is disabled or takes no credit limits. */
+  creditTarget(connector: string): CreditLimitTarget;
   check(connector: string): Promise<CheckResult>;
   close(): Promise<void>;
 }
@@ -183,6 +192,16 @@ export function createConnectorHub(connectors: AppConfig['connectors'], registry
       const source = instance(name).tracking;
       if (!source) throw new ConfigError(`connector ${name} (${connector.entry.kind}) reports no tracking with these settings${connector.entry.kind === 'http' ? ' (add `tracking:`)' : ''}`);
       return source;
+    },
+    creditTarget(name) {
+      const connector = prepare(name);
+      if (!connector.entry.enabled) throw new ConfigError(`connector ${name} is disabled; it cannot take credit-limit changes`);
+      const target = instance(name).creditLimits;
+      if (!target) {
+        const hint = connector.entry.kind === 'sql' || connector.entry.kind === 'http' ? ' (add `creditLimits:`)' : '; only sql and http connectors take them';
+        throw new ConfigError(`connector ${name} (${connector.entry.kind}) takes no credit-limit changes with these settings${hint}`);
+      }
+      return target;
     },
     async check(name) {
       try {

@@ -10,13 +10,13 @@ import { ConflictError, NotFoundError } from '../core/errors.js';
 import { CHANGE_COLUMNS, isoDates, type CreditChangeView } from './queries.js';
 import type { CreditScore } from './types.js';
 
-/** Outbox event of a limit change; the row's target is credit.writeBack.target. */
+/** Outbox event of a limit change; the row's target is credit.writeBack.target (`credit`, delivered by the relay, when writeBack.connector is set). */
 export const LIMIT_CHANGED_EVENT = 'credit.limit_changed';
 
 export interface ChangeContext {
   dealerId: number;
   actor: string;
-  /** credit.writeBack.target, or undefined: no outbox row. */
+  /** credit.writeBack.target (`credit` with writeBack.connector), or undefined: no outbox row. */
   writeBackTarget: string | undefined;
 }
 

@@ -16,6 +16,8 @@ import { recordOutcome, type Outcome } from './record.js';
 import { attemptDeadlineMs, retryDelayMs, type DeliverySettings } from './settings.js';
 import { confirmationTargets, SHIPMENT_EVENT, shipmentCall } from './shipments.js';
 import type { EdiDeliver } from '../edi/transport/deliver.js';
+import { CREDIT_TARGET } from '../core/config/schema-credit-risk.js';
+import { creditChangeLabel, deliverCreditChange, UndeliverableCreditChange } from '../credit/deliver.js';
 
 export interface DeliveryObservation {
   target: string;
@@ -26,7 +28,7 @@ export interface DeliveryObservation {
 
 export interface DeliverDeps {
   store: Store;
-  connectors: Pick<ConnectorHub, 'orderTarget'> & Partial<Pick<ConnectorHub, 'shipmentTarget'>>;
+  connectors: Pick<ConnectorHub, 'orderTarget'> & Partial<Pick<ConnectorHub, 'shipmentTarget' | 'creditTarget'>>;
   settings: DeliverySettings;
   logger: Logger;
   observe?: (observation: DeliveryObservation) => void;
@@ -56,7 +58,8 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
   const connector = settings.targets[row.target];
   const parsed = orderEventPayloadSchema.safeParse(row.payload);
   const number = parsed.success ? parsed.data.number : String((row.payload as { number?: unknown } | null)?.number ?? '?');
-  const label = `outbox #${row.id} (${row.event} of order ${number} → ${row.target}${connector ? ` via ${connector}` : ''}, attempt ${row.attempts}/${settings.attempts})`;
+  const subject = row.target === CREDIT_TARGET ? creditChangeLabel(row.payload) : `order ${number}`;
+  const label = `outbox #${row.id} (${row.event} of ${subject} → ${row.target}${connector ? ` via ${connector}` : ''}, attempt ${row.attempts}/${settings.attempts})`;
   const log = logger.child({ outboxId: row.id, claim: row.claim, event: row.event, order: number, target: row.target, connector, attempt: row.attempts });
 
   const deadlineMs = attemptDeadlineMs(settings.leaseMs);
@@ -69,6 +72,11 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
       // EDI documents (src/edi/transport): a file and/or a POST to the partner; no order to follow.
       if (!deps.edi) throw new PermanentFailure('no EDI delivery here for target edi');
       outcome = await untilAborted(deps.edi(row, signal), signal);
+    } else if (row.target === CREDIT_TARGET) {
+      // Credit-limit changes (src/credit/deliver.ts): no order to follow, idempotent on the change id.
+      if (!deps.connectors.creditTarget) throw new PermanentFailure('no credit-limit targets here for target credit');
+      const target = deps.connectors.creditTarget(connector);
+      outcome = await untilAborted(deliverCreditChange(target, row.payload, connector, settings, signal), signal);
     } else {
       if (!parsed.success) throw new PermanentFailure(`payload is not an order event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       // A target call that ignores the signal is not waited for past the deadline: the claim's
@@ -81,7 +89,7 @@ export async function deliverClaim(deps: DeliverDeps, id: number, claim: number,
       const targetMessage = error instanceof TargetRejection ? error.targetMessage : said;
       outcome = { kind: 'rejected', message: `${label}: refused: ${said}`, targetMessage };
     } else {
-      const permanent = error instanceof PermanentFailure;
+      const permanent = error instanceof PermanentFailure || error instanceof UndeliverableCreditChange;
       outcome = { kind: 'failed', message: `attempt ${row.attempts}/${settings.attempts}: ${said}`, delayMs: retryDelayMs(settings, row.attempts), limit: permanent ? 0 : settings.attempts };
     }
   }

@@ -26,7 +26,7 @@ export type Enqueue = (job: string, payload: unknown, options?: EnqueueOptions) 
 export interface DeliveryJobDeps {
   store: Store;
   logger: Logger;
-  connectors: Pick<ConnectorHub, 'orderTarget'> & Partial<Pick<ConnectorHub, 'shipmentTarget'>>;
+  connectors: Pick<ConnectorHub, 'orderTarget'> & Partial<Pick<ConnectorHub, 'shipmentTarget' | 'creditTarget'>>;
   settings: DeliverySettings;
   /** The job runner's enqueue; bound late, as the runner is built from these jobs. */
   enqueue?: Enqueue;

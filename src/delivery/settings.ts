@@ -3,10 +3,12 @@
  * `ordering:` sections of the config, and the wait between attempts.
  */
 import type { ConnectorHub } from '../connectors/hub.js';
+import { ConfigError } from '../core/errors.js';
 import type { AppConfig } from '../core/config/schema.js';
+import { CREDIT_TARGET } from '../core/config/schema-credit-risk.js';
 
 export interface DeliverySettings {
-  /** Outbox target (erp, wms) → connector name (only targets listed here are delivered). */
+  /** Outbox target (erp, wms, edi, credit) → connector name (only targets listed here are delivered). */
   targets: Readonly<Record<string, string>>;
   attempts: number;
   backoffMs: number;
@@ -22,13 +24,16 @@ export interface DeliverySettings {
   timeZone: string;
 }
 
-export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'> & Partial<Pick<AppConfig, 'edi'>>): DeliverySettings {
+export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'> & Partial<Pick<AppConfig, 'edi' | 'credit'>>): DeliverySettings {
   const { erp, wms, ...rest } = config.delivery;
   const targets: Record<string, string> = {};
   if (erp) targets.erp = erp.connector;
   if (wms) targets.wms = wms.connector;
   // EDI documents go to the partners' folders and endpoints (src/edi/transport/deliver.ts).
   if (config.edi?.partners.some((p) => p.outbound)) targets.edi = 'edi';
+  // Credit-limit changes (src/credit/deliver.ts), when credit.writeBack names a connector.
+  const creditConnector = config.credit?.writeBack?.connector;
+  if (creditConnector) targets[CREDIT_TARGET] = creditConnector;
   return { ...rest, targets, timeZone: config.ordering.timeZone };
 }
 
@@ -36,8 +41,17 @@ export function deliverySettings(config: Pick<AppConfig, 'delivery' | 'ordering'
  * Each delivery target's connector offers what the target needs (an order target for `erp`, a
  * shipment target for `wms`); ConfigError otherwise. The daemon refuses to start on it.
  */
-export function checkDeliveryTarget(connectors: Pick<ConnectorHub, 'orderTarget' | 'shipmentTarget'>, target: string, connector: string): string {
+export function checkDeliveryTarget(
+  connectors: Pick<ConnectorHub, 'orderTarget' | 'shipmentTarget'> & Partial<Pick<ConnectorHub, 'creditTarget'>>,
+  target: string,
+  connector: string,
+): string {
   if (target === 'edi') return 'EDI documents go to the trading partners\' folders and endpoints';
+  if (target === CREDIT_TARGET) {
+    if (!connectors.creditTarget) throw new ConfigError(`credit.writeBack.connector: no credit-limit targets here for connector ${connector}`);
+    connectors.creditTarget(connector);
+    return `credit-limit changes go to connector ${connector}`;
+  }
   if (target === 'wms') {
     connectors.shipmentTarget(connector);
     return `shipment requests go to connector ${connector}`;

@@ -11,6 +11,7 @@ import { createHttpClient, type HttpClientOptions } from '../shared/client.js';
 import { httpOptionsSchema, type HttpOptions } from './options.js';
 import { readHttpStream } from './reader.js';
 import { createShipmentTarget } from './shipments.js';
+import { createHttpCreditTarget } from './credit-target.js';
 import { createTrackingSource } from './tracking.js';
 
 export { httpOptionsSchema, type HttpOptions, type HttpStreamOptions } from './options.js';
@@ -62,6 +63,7 @@ export function createHttpConnector(options: HttpOptions, deps: ConnectorDeps, h
     });
   const shipments = options.shipments ? createShipmentTarget(options.shipments, outboundClient({ ...options.retry, retries: 0 }), system) : undefined;
   const tracking = options.tracking ? createTrackingSource(options.tracking, outboundClient(options.retry)) : undefined;
+  const creditLimits = options.creditLimits ? createHttpCreditTarget(options.creditLimits, outboundClient({ ...options.retry, retries: 0 }), system) : undefined;
   const streamOf = (name: string) => {
     const stream = options.streams[name];
     if (!stream) throw new ConfigError(`${system}: no stream ${name}; it has ${Object.keys(options.streams).join(', ')}`);
@@ -71,9 +73,10 @@ export function createHttpConnector(options: HttpOptions, deps: ConnectorDeps, h
   return {
     ...(shipments ? { shipments } : {}),
     ...(tracking ? { tracking } : {}),
+    ...(creditLimits ? { creditLimits } : {}),
     async check() {
       const first = Object.entries(options.streams)[0];
-      if (!first) return { ok: true, detail: `${client.scrub(options.baseUrl)}: ${[options.shipments ? 'shipments' : '', options.tracking ? 'tracking' : ''].filter(Boolean).join(' and ')} (checked on first use)` };
+      if (!first) return { ok: true, detail: `${client.scrub(options.baseUrl)}: ${[options.shipments ? 'shipments' : '', options.tracking ? 'tracking' : '', options.creditLimits ? 'credit limits' : ''].filter(Boolean).join(' and ')} (checked on first use)` };
       // The first page of the first stream: proves address, credentials and path in one call.
       const [name, stream] = first;
       try {

@@ -7,6 +7,7 @@ import { retrySchema } from '../shared/client.js';
 import { parseJsonPath } from './json-path.js';
 import { applyPreset, PRESETS } from './presets.js';
 import { shipmentsSchema, trackingSchema } from './outbound-options.js';
+import { httpCreditLimitsSchema } from './credit-target.js';
 
 const jsonPath = z.string().superRefine((path, ctx) => {
   try {
@@ -76,9 +77,10 @@ const optionsObject = z
     streams: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'stream names are lower_snake_case'), httpStreamSchema).default({}),
     shipments: shipmentsSchema.optional().describe('Outbound-order requests to a WMS for confirmed orders (delivery.wms).'),
     tracking: trackingSchema.optional().describe('Shipment tracking from a TMS: polling (job tms.poll) and/or a signed webhook.'),
+    creditLimits: httpCreditLimitsSchema.optional().describe('Credit-limit changes POSTed to an ERP (credit.writeBack); see credit-target.ts.'),
   })
   .strict()
-  .refine((o) => Object.keys(o.streams).length > 0 || o.shipments !== undefined || o.tracking !== undefined, {
+  .refine((o) => Object.keys(o.streams).length > 0 || o.shipments !== undefined || o.tracking !== undefined || o.creditLimits !== undefined, {
     message: 'declare at least one stream (or a preset), shipments: or tracking:',
     path: ['streams'],
   });

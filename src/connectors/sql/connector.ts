@@ -13,6 +13,7 @@ import { DIALECTS, KEY_COLUMN, pageQuery } from './dialects.js';
 import { createDriver, describeTarget, urlSecrets, type QueryFn, type SqlDriver } from './drivers.js';
 import { resolveSqlStreams, sqlOptionsSchema, type SqlOptions, type SqlStream } from './options.js';
 import { createSqlOrderTarget } from './order-target.js';
+import { createSqlCreditTarget } from './credit-target.js';
 
 /** Default mappings: name the query's columns after the canonical fields (`AS sku`) and none is needed. */
 export function sqlStreamSpecs(options: SqlOptions): StreamSpec[] {
@@ -105,8 +106,11 @@ export function createSqlConnector(options: SqlOptions, deps: ConnectorDeps, rep
 
   const orders = options.orders ? createSqlOrderTarget({ dialect, driver, orders: options.orders, context: { where, scrub } }) : undefined;
 
+  const creditLimits = options.creditLimits ? createSqlCreditTarget({ dialect, driver, creditLimits: options.creditLimits, context: { where, scrub } }) : undefined;
+
   return {
     ...(orders ? { orders } : {}),
+    ...(creditLimits ? { creditLimits } : {}),
     async check(): Promise<CheckResult> {
       const started = performance.now();
       let timer: NodeJS.Timeout | undefined;

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { canonicalKeys } from '../../core/sync/canonical.js';
 import type { CanonicalEntity } from '../contract.js';
 import { sqlOrdersSchema } from './order-options.js';
+import { sqlCreditLimitsSchema } from './credit-target.js';
 
 export const SQL_DIALECTS = ['postgres', 'mssql', 'oracle'] as const;
 export type SqlDialectName = (typeof SQL_DIALECTS)[number];
@@ -98,6 +99,7 @@ export const sqlOptionsSchema = z
     retry: sqlRetrySchema.default({ retries: 2, minDelayMs: 500, maxDelayMs: 10_000 }),
     streams: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'stream names are lower-case letters, digits, _ and -'), streamSchema).default({}),
     orders: sqlOrdersSchema.optional().describe('Staging tables that take approved orders (an order target); see order-options.ts.'),
+    creditLimits: sqlCreditLimitsSchema.optional().describe('Staging table that takes credit-limit changes (credit.writeBack); see credit-target.ts.'),
   })
   .strict()
   .superRefine((options, ctx) => {
@@ -120,8 +122,8 @@ export const sqlOptionsSchema = z
         ctx.addIssue({ code: 'custom', path: ['url'], message: 'an oracle URL names the service: oracle://user:password@host:1521/SERVICE_NAME' });
       }
     }
-    if (Object.keys(options.streams).length === 0 && !options.orders) {
-      ctx.addIssue({ code: 'custom', path: ['streams'], message: 'at least one stream (or `orders:`) is needed' });
+    if (Object.keys(options.streams).length === 0 && !options.orders && !options.creditLimits) {
+      ctx.addIssue({ code: 'custom', path: ['streams'], message: 'at least one stream (or `orders:`) is needed, or `creditLimits:`' });
     }
     for (const [name, stream] of Object.entries(options.streams)) {
       if (/;\s*$/.test(stream.query)) ctx.addIssue({ code: 'custom', path: ['streams', name, 'query'], message: 'remove the trailing ";": the query is wrapped as a subquery' });

@@ -35,7 +35,7 @@ export function identifier(dialect: Dialect, name: string): string {
 }
 
 /** Error codes meaning "the database refused this data", per dialect. */
-function isRefusal(dialect: Dialect, error: unknown): boolean {
+export function isRefusal(dialect: Dialect, error: unknown): boolean {
   const raw = error as { code?: unknown; number?: unknown; message?: unknown } | null;
   const code = typeof raw?.code === 'string' ? raw.code : '';
   const message = typeof raw?.message === 'string' ? raw.message : '';
@@ -56,7 +56,7 @@ function isRefusal(dialect: Dialect, error: unknown): boolean {
   }
 }
 
-function isDuplicateKey(dialect: Dialect, error: unknown): boolean {
+export function isDuplicateKey(dialect: Dialect, error: unknown): boolean {
   const raw = error as { code?: unknown; number?: unknown; message?: unknown } | null;
   if (dialect.name === 'postgres') return raw?.code === '23505';
   if (dialect.name === 'mssql') return raw?.number === 2627 || raw?.number === 2601;

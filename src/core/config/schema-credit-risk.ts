@@ -34,6 +34,30 @@ const DEFAULT_BANDS = [
   { name: 'D', minScore: 0, months: 1 },
 ];
 
+/** The relay's outbox target for credit-limit changes (src/delivery claims it when writeBack.connector is set). */
+export const CREDIT_TARGET = 'credit';
+
+/**
+ * `connector`: the relay delivers the rows (target `credit`) to that connector's credit-limit
+ * target. `target` (the older form): rows under that target name for some other consumer; the
+ * relay does not deliver them. The parsed value always carries the row's `target`.
+ */
+const writeBackSchema = z
+  .object({
+    connector: z.string().min(1).optional().describe('Connector that applies limits in the ERP (sql or http with `creditLimits:`); the relay delivers the rows to it.'),
+    target: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/)
+      .refine((t) => !['erp', 'wms', 'edi', CREDIT_TARGET].includes(t), {
+        message: 'erp, wms, edi and credit are the relay\'s own targets; name a target for credit limits (e.g. erp-credit), or set connector: to have the relay deliver them',
+      })
+      .optional()
+      .describe('Older form: outbox target of the rows for a process outside the hub; the relay does not deliver them.'),
+  })
+  .strict()
+  .refine((w) => (w.connector === undefined) !== (w.target === undefined), { message: 'set connector (delivered by the relay) or target (consumed elsewhere), not both and not neither' })
+  .transform((w) => ({ ...w, target: w.connector !== undefined ? CREDIT_TARGET : w.target! }));
+
 export const creditSchema = z
   .object({
     factors: z
@@ -64,15 +88,7 @@ export const creditSchema = z
       .array(z.string().min(1))
       .default(['A', 'B'])
       .describe('Only dealers in these bands get changes applied automatically; others always get a proposal.'),
-    writeBack: z
-      .object({
-        target: z
-          .string()
-          .regex(/^[a-z][a-z0-9_-]*$/)
-          .refine((t) => t !== 'erp' && t !== 'wms' && t !== 'edi', { message: 'erp, wms and edi are the relay\'s order, shipment and EDI targets; name a target for credit limits (e.g. erp-credit)' })
-          .describe('Outbox target of credit.limit_changed rows, for the connector or process that applies limits in the ERP.'),
-      })
-      .strict()
+    writeBack: writeBackSchema
       .optional()
       .describe('Write every applied limit change to the outbox (event credit.limit_changed). Unset: changes stay here.'),
   })
