@@ -17,7 +17,7 @@ import { businessDate } from '../../src/orders/evaluate.js';
 import { bearer, createTestApp, type TestApp } from '../support/app.js';
 import { storeDrivers } from '../support/store.js';
 import { waitFor } from '../delivery/support/orders.js';
-import { seedDealer, TZ } from './writeback-seed.js';
+import { seedDealer, TZ } from './seed.js';
 
 interface Seen { url: string; key: string | undefined; body: Record<string, unknown>; answered: number }
 

@@ -14,7 +14,7 @@ import { uniqueName } from '../support/services.js';
 import { adminQuery, createTestStore, storeDrivers } from '../support/store.js';
 import { waitFor } from '../delivery/support/orders.js';
 import { registryOnStore } from '../delivery/support/staging.js';
-import { seedDealer, TZ } from './writeback-seed.js';
+import { seedDealer, TZ } from './seed.js';
 
 interface Row { id: number; status: string; attempts: number; claims: number; target: string; external_id: string | null; last_error: string | null; payload: { changeId: number } }
 

@@ -1,5 +1,5 @@
 /**
- * The hand-built credit history of test/credit/admin-credit.test.ts, for the write-back tests: a
+ * A hand-built credit history for the admin and write-back tests: a
  * dealer seeded with limit L scores band C and a suggested limit of 41,250.00 (auto-applied from
  * 45,000.00 with autoApplyBands [A, B, C]; proposed from 50,000.00, a change above 10 %).
  */
