@@ -83,6 +83,8 @@ export interface IntakeOutbound {
   orderPlaced(q: Queryable, c: { partner: EdiPartner; interchange: ParsedInterchange; po: PurchaseOrder; orderId: string; now: Date }): Promise<void>;
   /** In the transaction that takes the interchange for processing (not for a duplicate): the acknowledgement, which is about syntax only. */
   interchangeReceived(q: Queryable, c: { partner: EdiPartner; interchange: ParsedInterchange; now: Date }): Promise<void>;
+  /** In the transaction that counts a duplicate interchange: the partner is told it was refused (TA1 025 / CONTRL 26). */
+  interchangeDuplicate?(q: Queryable, c: { partner: EdiPartner; interchange: ParsedInterchange; now: Date }): Promise<void>;
 }
 
 /** A document as parsed: a purchase order, or the reason it could not be read. */
@@ -316,6 +318,7 @@ async function claimInterchange(store: Store, input: IntakeInput, partner: EdiPa
   return store.tx(async (q) => {
     const taken = await takeInterchange(q, input, partner, ic);
     if (!taken.earlier) await input.outbound?.interchangeReceived(q, { partner, interchange: ic, now: input.now });
+    else await input.outbound?.interchangeDuplicate?.(q, { partner, interchange: ic, now: input.now });
     return taken;
   });
 }

@@ -82,7 +82,7 @@ export const ediRoutes: RouteModule = {
         if (!Buffer.isBuffer(body) || body.length === 0) throw Object.assign(new Error('the body is empty; send the interchange as the raw request body'), { statusCode: 400 });
         const now = new Date();
         const result = await receiveEdi(store, { dealer, partners: config.edi.partners, body, actor: `edi:${dealer.dealerCode}`, now, outbound: intakeOutbound }, settings).catch(async (error: unknown) => {
-          // A broken X12 envelope from one of the dealer's partners is answered with a TA1 too.
+          // A broken envelope from one of the dealer's partners is answered with a TA1 (X12) or CONTRL (EDIFACT) too.
           if (await queueEnvelopeRejection(store, config.edi.partners, dealer.dealerCode, body, error, now)) kick();
           throw error;
         });

@@ -112,7 +112,9 @@ async function handleFile(deps: InboxDeps, partner: EdiPartner, dealer: { dealer
   let report: InboxReport;
   try {
     if (resumed) await releaseStuckInterchanges(store, partner.id, body);
-    const result = await receiveEdi(store, { dealer, partners: deps.partners, body, actor: `edi-inbox:${partner.id}`, now, outbound: intakeOutbound }, deps.ordering);
+    // A resumed file's finished interchanges come back as duplicates of themselves: no refusal is sent for those.
+    const outbound = resumed ? { ...intakeOutbound, interchangeDuplicate: undefined } : intakeOutbound;
+    const result = await receiveEdi(store, { dealer, partners: deps.partners, body, actor: `edi-inbox:${partner.id}`, now, outbound }, deps.ordering);
     const interchanges = await Promise.all(result.interchanges.map(async (ic) => (resumed && ic.status === 'duplicate' ? { ...ic, earlier: await storedResults(store, partner.id, ic.controlNumber) } : ic)));
     const refused = interchanges.some((ic) => ic.status === 'duplicate' && !('earlier' in ic && ic.earlier));
     const status = refused || result.summary.failed > 0 ? 'failed' : 'done';

@@ -17,6 +17,7 @@ import { write855 } from '../outbound/x12-855.js';
 import { write856 } from '../outbound/x12-856.js';
 import type { PurchaseOrder } from '../types.js';
 import { queueAcks } from './acks.js';
+import { queueDuplicateNotice } from './envelope-rejection.js';
 import { envelopeFor, queueEdifact, queueX12, type OutboundEnvelope, type QueuedDocument } from './queue.js';
 
 interface EdiOrderRow {
@@ -42,6 +43,9 @@ export const intakeOutbound: IntakeOutbound = {
   async interchangeReceived(q, { partner, interchange, now }) {
     const env = envelopeFor(partner, interchange.syntax, interchange.sender);
     if (env?.send.ack) await queueAcks(q, env, interchange, now);
+  },
+  async interchangeDuplicate(q, { partner, interchange, now }) {
+    await queueDuplicateNotice(q, partner, interchange, now);
   },
   async orderPlaced(q, { partner, interchange, po, orderId, now }) {
     const env = envelopeFor(partner, interchange.syntax, interchange.sender);
