@@ -134,7 +134,8 @@ export async function benchOrder(): Promise<Record<string, unknown> | null> {
     console.log(`baseline (bare transaction via pg): ${base.ordersPerSecond} orders/s, p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms`);
 
     const logger = createLogger({ level: 'warn', pretty: false });
-    const config = configSchema.parse({ log: { level: 'warn' } });
+    // BENCH_ORDER_CONFIG (JSON) overrides config sections for A/B runs, e.g. '{"risk":{"enabled":false}}'.
+    const config = configSchema.parse({ log: { level: 'warn' }, ...JSON.parse(process.env.BENCH_ORDER_CONFIG ?? '{}') });
     const connectors = createConnectorHub({}, CONNECTORS, { logger, now: () => new Date() });
     const jobs = createInProcessRunner({ registry: createJobRegistry([]), logger, defaults: config.jobs });
     const app = await buildServer({ config, store, jobs, connectors, logger, metrics: createMetrics(), version: 'bench', isShuttingDown: () => false }, ROUTES);
