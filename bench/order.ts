@@ -26,7 +26,7 @@ const SECONDS = Number(process.env.BENCH_ORDER_SECONDS ?? 8);
 const SKUS = 1000;
 const SCHEMA = 'bench_order';
 
-async function seed(store: Store): Promise<void> {
+export async function seed(store: Store): Promise<void> {
   await store.query(`
     INSERT INTO dealers (code, name, tier) SELECT 'B' || lpad(i::text, 3, '0'), 'bench ' || i, 'A' FROM generate_series(1, ${CLIENTS}) i;
     INSERT INTO dealer_regions (dealer_id, region_code) SELECT id, '44' FROM dealers;

@@ -94,6 +94,8 @@ export async function getOrder(q: Queryable, dealerId: number | null, id: string
                         FROM order_events e WHERE e.order_id = o.id), '[]') AS events
        FROM ${ORDER_FROM} WHERE o.id = $1 AND ($2::bigint IS NULL OR o.dealer_id = $2)`,
     [id, dealerId],
+    // Read back after every order placed: prepared, so its plan is made once per connection.
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) return null;

@@ -82,4 +82,17 @@ describe.each(storeDrivers())('store on %s', (driver) => {
     const { rows } = await t.store.query<{ name: string }>('SELECT name FROM regions WHERE parent_code = $1', ['33']);
     expect(rows).toEqual([{ name: '杭州市' }]);
   });
+
+  it('runs a prepared statement like any other, prepared once per connection on PostgreSQL', async () => {
+    const sql = 'SELECT code FROM regions WHERE code = ANY($1::text[]) ORDER BY code';
+    const names = await t.store.session(async (q) => {
+      for (const codes of [['33'], ['33', '3301'], ['nope']]) {
+        const prepared = await q.query<{ code: string }>(sql, [codes], { prepare: true });
+        const plain = await q.query<{ code: string }>(sql, [codes]);
+        expect(prepared.rows).toEqual(plain.rows);
+      }
+      return (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [sql])).rows[0]!.n;
+    });
+    expect(names).toBe(driver === 'pglite' ? 0 : 1);
+  });
 });

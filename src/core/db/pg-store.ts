@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   beginStatement,
   withSerializationRetry,
   withTimeout,
   type Queryable,
+  type QueryOptions,
   type QueryResult,
   type Store,
   type TxOptions,
@@ -26,10 +28,19 @@ const typeOverrides = {
   },
 } as pg.CustomTypesConfig;
 
+/** One name per statement text, so each connection prepares it once (pg keeps the names per client). */
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (!name) preparedNames.set(sql, (name = `dh_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await client.query(sql, params as unknown[] | undefined);
+    async query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>> {
+      const values = params as unknown[] | undefined;
+      const result = options?.prepare ? await client.query({ name: preparedName(sql), text: sql, values }) : await client.query(sql, values);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     },
   };
