@@ -59,7 +59,13 @@ export const readXlsxRows: RowReader = async function* (file, stream) {
       const index = tabs?.findIndex((tab) => tab.name === sheet.name) ?? -1;
       const position = index >= 0 ? index + 1 : emitted;
       seen.push(sheet.name ?? `#${position}`);
-      if (!sheetMatches(stream.sheet, sheet.name, position)) continue;
+      if (!sheetMatches(stream.sheet, sheet.name, position)) {
+        // Drain a skipped sheet before asking for the next: exceljs deletes a buffered sheet's temp
+        // file when the next one is asked for, and a read stream it has not opened yet would then
+        // fail with ENOENT as an uncaught error (seen once in CI).
+        for await (const _row of sheet) void _row;
+        continue;
+      }
       found = true;
       yield* sheetRows(sheet, stream.headerRow, fail);
       break;
