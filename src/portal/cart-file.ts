@@ -4,10 +4,9 @@
  * ignored), or without a header, the first two columns. Nothing is placed: the lines go to
  * the cart, where the quote judges them.
  */
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { UserError } from '../core/errors.js';
+import { parseCsv } from '../orders/batch/read-csv.js';
+import { readFirstSheet } from '../orders/batch/read-xlsx.js';
 
 export interface CartLine {
   sku: string;
@@ -50,35 +49,18 @@ export function linesFromRows(rows: ReadonlyArray<ReadonlyArray<string>>): { lin
   return { lines: [...totals].map(([sku, qty]) => ({ sku, qty })), problems };
 }
 
+/** The CSV's records (the batch route's reader: UTF-8 only, blank lines skipped). */
 export function csvRows(bytes: Buffer): string[][] {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw unreadable('the CSV file is not valid UTF-8 text; save it as "CSV UTF-8"');
-  }
-  try {
-    return parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
-  } catch (error) {
-    throw unreadable(`the CSV file cannot be read: ${(error as Error).message}`);
-  }
+  return parseCsv(bytes).map((parsed) => parsed.record);
 }
 
-/** The first sheet's rows as text (numbers and formula results as shown). */
+/**
+ * The first sheet's rows as text, placed by spreadsheet row number so problems name the row a
+ * person sees. Read with the batch route's streaming, stall-guarded reader.
+ */
 export async function xlsxRows(bytes: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.read(Readable.from([bytes]));
-  } catch {
-    throw unreadable('the upload is not an XLSX workbook');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw unreadable('the workbook has no sheet');
-  if (sheet.rowCount > MAX_CART_ROWS + 1) throw unreadable(`the sheet has ${sheet.rowCount} rows; a cart takes at most ${MAX_CART_ROWS}`);
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row) => {
-    const values = (row.values as unknown[]).slice(1);
-    rows.push(values.map((v) => (v === null || v === undefined ? '' : typeof v === 'object' && v !== null && 'result' in v ? String((v as { result: unknown }).result) : typeof v === 'object' && v !== null && 'text' in v ? String((v as { text: unknown }).text) : String(v))));
-  });
+  const read = await readFirstSheet(bytes, { maxRows: MAX_CART_ROWS + 1, tooMany: `the sheet has more than ${MAX_CART_ROWS} rows; a cart takes at most ${MAX_CART_ROWS}` });
+  const rows: string[][] = Array.from({ length: read.at(-1)?.row ?? 0 }, () => []);
+  for (const { row, values } of read) rows[row - 1] = values.map((value) => value ?? '');
   return rows;
 }

@@ -6,7 +6,7 @@ import { offersFor, type DealerTraits, type OfferRow } from '../../portal/offers
 import { authErrors, errorResponse } from '../schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** A cart file is small (≤ 500 rows); XLSX is read whole, so the bound is kept tight. */
+/** A cart file is small (≤ 500 rows), so the body bound is kept tight. */
 const CART_FILE_LIMIT = 2 * 1024 * 1024;
 
 const offer = z.object({

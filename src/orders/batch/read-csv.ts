@@ -2,7 +2,7 @@
 import { parse, type CsvError } from 'csv-parse/sync';
 import { MAX_ROWS, resolveHeader, toSheetRow, unreadable, type SheetRow } from './sheet.js';
 
-interface Parsed {
+export interface Parsed {
   record: string[];
   info: { records: number; empty_lines: number };
 }
@@ -16,16 +16,19 @@ function decode(bytes: Buffer): string {
   }
 }
 
-export function readCsv(bytes: Buffer): SheetRow[] {
+/** A CSV file's records with csv-parse's line info; refuses text that is not UTF-8 (400). Shared with portal cart files. */
+export function parseCsv(bytes: Buffer): Parsed[] {
   const text = decode(bytes);
-  if (text.trim() === '') throw unreadable('the CSV file is empty');
-  let parsed: Parsed[];
   try {
-    parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Parsed[];
+    return parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Parsed[];
   } catch (error) {
     const csv = error as CsvError & { lines?: number };
     throw unreadable(`the CSV file cannot be read${csv.lines ? ` (line ${csv.lines})` : ''}: ${csv.message}`);
   }
+}
+
+export function readCsv(bytes: Buffer): SheetRow[] {
+  const parsed = parseCsv(bytes);
   const [first, ...data] = parsed;
   if (!first) throw unreadable('the CSV file is empty');
   const header = resolveHeader(first.record);

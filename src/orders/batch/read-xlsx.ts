@@ -48,7 +48,24 @@ async function* guarded<T>(source: AsyncIterable<T>, stallMs: number): AsyncGene
   }
 }
 
-export async function readXlsx(bytes: Buffer, options: { stallMs?: number } = {}): Promise<SheetRow[]> {
+/** One row of a sheet as cell text, with its spreadsheet row number (1-based). */
+export interface XlsxRow {
+  row: number;
+  values: Array<string | undefined>;
+}
+
+export interface FirstSheetOptions {
+  stallMs?: number;
+  /** Non-blank rows (header included) past which the file is refused with `tooMany`. */
+  maxRows: number;
+  tooMany: string;
+}
+
+/**
+ * The first sheet's rows as cell text, streamed (a small zip that inflates to a huge sheet stops
+ * at maxRows) and guarded against stalls. Shared by order batches and portal cart files.
+ */
+export async function readFirstSheet(bytes: Buffer, options: FirstSheetOptions): Promise<XlsxRow[]> {
   const stallMs = options.stallMs ?? STALL_MS;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let emitted = 0;
@@ -58,7 +75,7 @@ export async function readXlsx(bytes: Buffer, options: { stallMs?: number } = {}
       // Sheets arrive in zip order; the workbook's tab list says which one is first.
       const tabs = (reader as unknown as { model?: { sheets?: Array<{ name: string }> } }).model?.sheets;
       const position = (tabs?.findIndex((tab) => tab.name === sheet.name) ?? -1) + 1 || emitted;
-      if (position === 1) return await sheetRows(sheet, stallMs);
+      if (position === 1) return await sheetCells(sheet, stallMs, options);
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -68,22 +85,27 @@ export async function readXlsx(bytes: Buffer, options: { stallMs?: number } = {}
   throw unreadable(emitted === 0 ? 'the upload is not an XLSX workbook (no worksheet found)' : 'the workbook has no first sheet');
 }
 
-async function sheetRows(sheet: SheetReader, stallMs: number): Promise<SheetRow[]> {
-  let header: Array<Column | undefined> | undefined;
-  const rows: SheetRow[] = [];
+async function sheetCells(sheet: SheetReader, stallMs: number, options: FirstSheetOptions): Promise<XlsxRow[]> {
+  const rows: XlsxRow[] = [];
   for await (const row of guarded(sheet, stallMs)) {
     // exceljs rows are 1-based: values[0] is always empty.
     const values = ((row.values as unknown[]) ?? []).slice(1).map(cellText);
-    if (!header) {
-      if (values.every((value) => !value?.trim())) continue;
-      header = resolveHeader(values);
-      continue;
-    }
-    const parsed = toSheetRow(row.number, header, values);
-    if (parsed) rows.push(parsed);
-    if (rows.length > MAX_ROWS) throw unreadable(`the workbook has more than ${MAX_ROWS} rows; at most ${MAX_ROWS} per batch`);
+    if (values.every((value) => !value?.trim())) continue;
+    rows.push({ row: row.number, values });
+    if (rows.length > options.maxRows) throw unreadable(options.tooMany);
   }
-  if (!header) throw unreadable('the first sheet is empty (no header row)');
+  return rows;
+}
+
+export async function readXlsx(bytes: Buffer, options: { stallMs?: number } = {}): Promise<SheetRow[]> {
+  const [head, ...data] = await readFirstSheet(bytes, {
+    ...options,
+    maxRows: MAX_ROWS + 1,
+    tooMany: `the workbook has more than ${MAX_ROWS} rows; at most ${MAX_ROWS} per batch`,
+  });
+  if (!head) throw unreadable('the first sheet is empty (no header row)');
+  const header: Array<Column | undefined> = resolveHeader(head.values);
+  const rows = data.flatMap(({ row, values }) => toSheetRow(row, header, values) ?? []);
   if (rows.length === 0) throw unreadable('the first sheet has a header row but no order rows');
   return rows;
 }
