@@ -8,6 +8,7 @@ import type { Store } from '../../src/core/db/index.js';
 import { TransientError } from '../../src/core/errors.js';
 import { storeDriver } from '../delivery/support/staging.js';
 import { waitFor, type DemoOrders } from '../delivery/support/orders.js';
+import type { Finding } from '../../src/reconciliation/queries.js';
 
 /**
  * The daemon's kinds, plus: `sql-nolist`, the SQL staging target without listSince (a target
@@ -64,26 +65,8 @@ export interface RunView {
   error: string | null;
 }
 
-export interface FindingView {
-  id: number;
-  kind: string;
-  orderId: string | null;
-  orderNumber: string | null;
-  outboxId: number | null;
-  erpReference: string | null;
-  sku: string | null;
-  warehouseCode: string | null;
-  lot: string | null;
-  dealerCode: string | null;
-  field: string | null;
-  ours: string | null;
-  theirs: string | null;
-  detail: string;
-  resolved: boolean;
-  resolution: string | null;
-  replayOutboxId: number | null;
-  replayStatus: string | null;
-}
+/** A finding as the admin API shows it: the stored finding without its dates and actors. */
+export type FindingView = Omit<Finding, 'runId' | 'resolvedAt' | 'resolvedBy' | 'replayedAt' | 'replayedBy' | 'createdAt'>;
 
 /** POST /admin/reconciliation/run, then waits for that run to finish; returns it with all its findings. */
 export async function reconcileNow(api: DemoOrders, body: Record<string, unknown> = {}): Promise<{ run: RunView; findings: FindingView[] }> {
