@@ -17,7 +17,7 @@ import { trackingPollJob } from './delivery/tracking-poll.js';
 import { reconcileJob } from './reconciliation/job.js';
 import { creditReviewJob } from './credit/job.js';
 import type { CreditReviewSettings } from './credit/review.js';
-import { inventorySchema, type InventoryConfig } from './core/config/schema-inventory.js';
+import { DEFAULT_INVENTORY, type InventoryConfig } from './core/config/schema-inventory.js';
 import { expiryAlertsJob, type ExpiryAlert } from './inventory/expiry-alerts.js';
 import { replenishmentSchema } from './core/config/schema-replenishment.js';
 import { replenishmentJob } from './replenishment/job.js';
@@ -104,7 +104,7 @@ export function JOBS(deps: JobDeps): JobDefinition<any>[] {
   const expiryAlerts = expiryAlertsJob({
     store: deps.store,
     logger: deps.logger,
-    config: deps.inventory?.config ?? inventorySchema.parse({}),
+    config: deps.inventory?.config ?? DEFAULT_INVENTORY,
     timeZone: deps.inventory?.timeZone ?? 'Asia/Shanghai',
     observe: deps.inventory?.observe,
   });

@@ -6,7 +6,7 @@
  * the warehouse pool. After allocation each line is annotated with the tier of what it would
  * receive and, when it is short or capped, why.
  */
-import type { InventoryConfig } from '../core/config/schema-inventory.js';
+import { DEFAULT_INVENTORY, type InventoryConfig } from '../core/config/schema-inventory.js';
 import type { AllocationRules } from '../ordering/availability.js';
 import type { LineAvailability, LotFacts, WarehouseFacts } from '../ordering/types.js';
 import { channelAtp, channelOf, channelsLimit, usageKey, type ChannelAtp, type ChannelUsage, type DealerIdentity } from './channels.js';
@@ -57,13 +57,7 @@ export interface AllocationPlan {
   annotate(results: LineAvailability[], warehouses: WarehouseFacts[]): LineAvailability[];
 }
 
-const EMPTY: InventoryConfig = {
-  expiry: { tiers: { red: 1 / 3, yellow: 1 / 2, blue: 2 / 3 }, categories: {} },
-  minRemainingShelfLife: { default: 0, dealers: {}, products: {} },
-  channels: {},
-};
-
-export function allocationPlan(facts: AllocationFacts, today: string, config: InventoryConfig = EMPTY): AllocationPlan {
+export function allocationPlan(facts: AllocationFacts, today: string, config: InventoryConfig = DEFAULT_INVENTORY): AllocationPlan {
   const channel = channelOf(facts.dealer, config.channels);
   const lots = facts.lots.map((l) => {
     const expiryDate = effectiveExpiry(l, facts.products.get(l.sku)?.shelfLifeDays);

@@ -3,7 +3,7 @@
  * a line receives, and the remaining shelf life of its first-expiring lot. Tiers are judged on
  * the day asked (an order read next month shows next month's tiers).
  */
-import type { InventoryConfig } from '../core/config/schema-inventory.js';
+import { DEFAULT_INVENTORY, type InventoryConfig } from '../core/config/schema-inventory.js';
 import type { LineAvailability } from '../ordering/types.js';
 import type { OrderView } from '../orders/queries.js';
 import { shelfLife, thresholdsFor, worstTier, type ExpiryTier, type LotDates } from './shelf-life.js';
@@ -61,8 +61,7 @@ export function catalogShelfLife(
   config: InventoryConfig | undefined,
 ): CatalogShelfLife {
   if (!lot) return { expiryTier: null, remainingDays: null, remainingFraction: null };
-  const life = shelfLife(lot, product.shelfLifeDays, today, thresholdsFor(product.category, config?.expiry ?? { tiers: DEFAULT_TIERS, categories: {} }));
+  const life = shelfLife(lot, product.shelfLifeDays, today, thresholdsFor(product.category, (config ?? DEFAULT_INVENTORY).expiry));
   return { expiryTier: life.tier, remainingDays: life.remainingDays, remainingFraction: life.remainingFraction };
 }
 
-const DEFAULT_TIERS = { red: 1 / 3, yellow: 1 / 2, blue: 2 / 3 };

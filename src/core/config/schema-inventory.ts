@@ -73,5 +73,7 @@ export const inventorySchema = z
   .strict();
 
 export type InventoryConfig = z.output<typeof inventorySchema>;
+/** No channels, no minimums, tiers at 1/3, 1/2, 2/3: what an unconfigured site gets. */
+export const DEFAULT_INVENTORY: InventoryConfig = inventorySchema.parse({});
 export type TierThresholds = z.output<typeof tierThresholdsSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;

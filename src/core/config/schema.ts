@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { replenishmentSchema } from './schema-replenishment.js';
 import { creditSchema, riskSchema } from './schema-credit-risk.js';
-import { inventorySchema } from './schema-inventory.js';
+import { DEFAULT_INVENTORY, inventorySchema } from './schema-inventory.js';
 import { serverSecurityFields } from './schema-http-security.js';
 import { portalSchema } from './schema-portal.js';
 import { ediPartnerTransport } from './schema-edi-transport.js';
@@ -256,7 +256,7 @@ export const configSchema = z
       .default({})
       .describe('External systems (ERP, WMS, TMS, EDI) by name. Put secrets in ${ENV_VAR} references.'),
     ordering: orderingSchema.default(orderingSchema.parse({})).describe('Order review policy.'),
-    inventory: inventorySchema.default(inventorySchema.parse({})).describe('Inventory: expiry tiers and alerts, minimum remaining shelf life, channel pools and quotas.'),
+    inventory: inventorySchema.default(DEFAULT_INVENTORY).describe('Inventory: expiry tiers and alerts, minimum remaining shelf life, channel pools and quotas.'),
     credit: creditSchema.default(creditSchema.parse({})).describe('Dynamic credit limits: score factors, bands, bounds, auto-apply and ERP write-back.'),
     risk: riskSchema.default(riskSchema.parse({})).describe('The review\'s risk rule: factors scored against the dealer\'s own history, and the hold threshold.'),
     replenishment: replenishmentSchema.default(replenishmentSchema.parse({})).describe('Replenishment suggestions: lead time, review period, service level, demand bucket, nightly schedule.'),
