@@ -8,6 +8,12 @@ import { daysBetween } from '../ordering/availability.js';
 import { formatMoney, money } from '../ordering/money.js';
 import type { CreditFacts } from '../ordering/types.js';
 
+/** Exposure = open AR + approved-not-invoiced orders, and what the limit leaves: the figures every credit view shows. */
+export function creditPosition(limit: string, arOpen: string, openOrders: string): { exposure: string; available: string } {
+  const exposure = money(arOpen).plus(money(openOrders));
+  return { exposure: formatMoney(exposure), available: formatMoney(money(limit).minus(exposure)) };
+}
+
 /** Open AR per due date, for due dates up to tomorrow (UTC) — the rule decides what is past due today. */
 export interface ArDue {
   dueDate: string;

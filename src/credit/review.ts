@@ -9,6 +9,7 @@ import { NotFoundError } from '../core/errors.js';
 import { businessDate } from '../orders/evaluate.js';
 import { formatMoney, money } from '../ordering/money.js';
 import { recordReview, type ReviewOutcome } from './changes.js';
+import { creditPosition } from './exposure.js';
 import { listChanges, loadCreditRows, type CreditChangeView, type CreditRow } from './queries.js';
 import { scoreCredit } from './score.js';
 import type { CreditScore, CreditSettings } from './types.js';
@@ -21,13 +22,13 @@ export interface CreditReviewSettings {
 
 /** Limit, live exposure and headroom from the dealer's credit row (as the order review sees them). */
 export function exposureOf(row: CreditRow) {
-  const exposure = money(row.arOpen).plus(money(row.openOrders));
+  const { exposure, available } = creditPosition(row.currentLimit, row.arOpen, row.openOrders);
   return {
     limit: formatMoney(money(row.currentLimit)),
     arOpen: formatMoney(money(row.arOpen)),
     openOrders: formatMoney(money(row.openOrders)),
-    exposure: formatMoney(exposure),
-    available: formatMoney(money(row.currentLimit).minus(exposure)),
+    exposure,
+    available,
     overdue: formatMoney(money(row.overdue)),
     oldestOverdueDays: row.oldestOverdueDays,
   };

@@ -15,6 +15,7 @@ import { catalogShelfLife, type CatalogShelfLife } from '../inventory/views.js';
 import type { ExpiryTier } from '../inventory/shelf-life.js';
 import { loadChannelUsage } from '../inventory/usage.js';
 import type { DealerRef } from './facts.js';
+import { creditPosition } from '../credit/exposure.js';
 import { displayPrice } from './queries.js';
 
 export interface CatalogFilter {
@@ -229,15 +230,15 @@ export async function loadCredit(q: Queryable, dealerId: number, overdueToleranc
   );
   const row = rows[0];
   if (!row) return null;
-  const exposure = money(row.arOpen).plus(money(row.openOrders));
+  const { exposure, available } = creditPosition(row.creditLimit, row.arOpen, row.openOrders);
   const overdue = money(row.overdue);
   return {
     currency: row.currency,
     creditLimit: formatMoney(money(row.creditLimit)),
     arOpen: formatMoney(money(row.arOpen)),
     openOrders: formatMoney(money(row.openOrders)),
-    exposure: formatMoney(exposure),
-    available: formatMoney(money(row.creditLimit).minus(exposure)),
+    exposure,
+    available,
     overdue: formatMoney(overdue),
     oldestOverdueDays: row.oldestOverdueDays,
     overdueToleranceDays,
