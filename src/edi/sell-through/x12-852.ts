@@ -7,6 +7,7 @@
  * ZA total). Other activity codes (received, on order, out of stock) are skipped.
  */
 import { el, segmentTag, type X12TransactionSet } from '../x12/envelope.js';
+import { stSegmentIndex } from '../x12/segment.js';
 import { compactDate, count, type ActivityReport, type ReportRow } from './report.js';
 
 const ACTIVITY: Record<string, 'quantitySold' | 'onHand'> = { QS: 'quantitySold', QA: 'onHand' };
@@ -51,5 +52,5 @@ export function reportFrom852(set: X12TransactionSet): ActivityReport {
       for (let i = 3; el(s, i); i += 2) push(lastZa.field, count(el(s, i + 1)), el(s, i), lastZa.date, `${lineRef} SDQ store ${el(s, i)} (segment ${s.index})`);
     }
   }
-  return { documentType: '852', transaction: set.controlNumber, reference, position: { segment: set.segments[0]!.index, tag: 'ST' }, rows };
+  return { documentType: '852', transaction: set.controlNumber, reference, position: { segment: stSegmentIndex(set), tag: 'ST' }, rows };
 }

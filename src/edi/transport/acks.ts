@@ -15,6 +15,7 @@ import type { ParsedDocument, ParsedInterchange } from '../intake.js';
 import { writeContrl, type ReceivedInterchange, type ReceivedMessageResult } from '../outbound/contrl.js';
 import { write997, type ReceivedGroup, type ReceivedSetResult } from '../outbound/x12-997.js';
 import type { X12Interchange } from '../x12/envelope.js';
+import { stSegmentIndex } from '../x12/segment.js';
 import { queueEdifact, queueX12, type OutboundEnvelope, type QueuedDocument } from './queue.js';
 
 const isSyntaxError = (d: ParsedDocument) => d.kind === 'error' && /^(X12|EDIFACT)_/.test(d.code);
@@ -34,7 +35,7 @@ export function x12AckGroups(ic: X12Interchange, documents: readonly ParsedDocum
       if (!doc) return { ...base, status: 'accepted' };
       if (isUnsupported(doc)) return { ...base, status: 'rejected', errors: ['1'] };
       if (!isSyntaxError(doc)) return { ...base, status: 'accepted' };
-      const stAt = set.segments[0]!.index;
+      const stAt = stSegmentIndex(set);
       const p = doc.position;
       const code = codeOf(doc);
       const segmentErrors = p
