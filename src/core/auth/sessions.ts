@@ -68,19 +68,13 @@ interface SessionRow {
 
 /**
  * The live session behind a cookie value, or null when it is unknown, expired, logged out or
- * its user disabled. Touches last_seen_at at most once a minute.
+ * its user disabled. One indexed read, nothing written.
  */
 export async function resolveSession(q: Queryable, sessionId: string): Promise<SessionUser | null> {
   const { rows } = await q.query<SessionRow>(
-    `WITH hit AS (
-       SELECT s.id_hash, s.expires_at, u.id AS user_id, u.username, u.kind, d.id AS dealer_id, d.code AS dealer_code,
-              d.name AS dealer_name, d.status AS dealer_status, s.last_seen_at
-         FROM portal_sessions s JOIN portal_users u ON u.id = s.user_id LEFT JOIN dealers d ON d.id = u.dealer_id
-        WHERE s.id_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL),
-     touched AS (
-       UPDATE portal_sessions SET last_seen_at = now()
-        WHERE id_hash IN (SELECT id_hash FROM hit WHERE last_seen_at < now() - interval '1 minute'))
-     SELECT * FROM hit`,
+    `SELECT u.id AS user_id, u.username, u.kind, s.expires_at, d.id AS dealer_id, d.code AS dealer_code, d.name AS dealer_name, d.status AS dealer_status
+       FROM portal_sessions s JOIN portal_users u ON u.id = s.user_id LEFT JOIN dealers d ON d.id = u.dealer_id
+      WHERE s.id_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
     [sessionDigest(sessionId)],
   );
   const row = rows[0];

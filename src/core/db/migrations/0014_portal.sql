@@ -34,7 +34,6 @@ CREATE TABLE portal_sessions (
   user_id      bigint NOT NULL REFERENCES portal_users (id) ON DELETE CASCADE,
   created_at   timestamptz NOT NULL DEFAULT now(),
   expires_at   timestamptz NOT NULL,
-  last_seen_at timestamptz NOT NULL DEFAULT now(),
   user_agent   text
 );
 CREATE INDEX portal_sessions_user_idx ON portal_sessions (user_id);
